@@ -1,0 +1,80 @@
+"""Shared fixtures: tiny random-weight models built once per session, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from tiny_models import build_tiny_bart, build_tiny_marian  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+SAMPLE_POST = DATA / "post_sv.txt"
+SEED_POST = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_f3335162c8ea5cb1.txt"
+
+# The five body paragraphs of tests/data/post_sv.txt, as cleaning must return them.
+SAMPLE_TITLE = "Vintern i Norrland"
+SAMPLE_PARAGRAPHS = [
+    "Det har snöat i tre dagar nu, och hela byn ligger under ett tjockt vitt täcke. Barnen har byggt "
+    "en snögubbe framför skolan. Vi såg t.ex. en älg som gick över isen i går kväll.",
+    "Kommunen har bl.a. lovat att ploga vägarna före klockan sju varje morgon. Den s.k. snöjouren "
+    "ringer in extra personal, dvs. fler traktorer ute samtidigt. Ändå kom bussen en timme sent i dag.",
+    "Jag pratade med min granne om hur vintrarna har förändrats. Hon menar att de var kallare förr, "
+    "men att snön kom senare på året.",
+    "Forskarna säger samma sak i en ny rapport (Lindqvist.2019:42-44). Klimatet blir varmare, och "
+    "vintrarna blir kortare men mer oförutsägbara.",
+    "I morgon ska vi åka skidor om vädret tillåter. Vad gör du själv när det snöar så här mycket?",
+]
+SAMPLE_CHROME = ["Delning 7", "Lämna ett svar", "Logga ut", "Ansluter till", "bloggare gillar"]
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No test may reach the network or a real Hugging Face cache."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path_factory.getbasetemp() / "hf-home"))
+
+
+@pytest.fixture(scope="session")
+def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A MarianMT with max_position_embeddings 40: anything but short sentences must be cut to fit."""
+    return build_tiny_marian(tmp_path_factory.mktemp("models") / "tiny-marian", max_position_embeddings=40)
+
+
+@pytest.fixture(scope="session")
+def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A BART summarizer with 64 positions: a whole post needs chunking."""
+    return build_tiny_bart(tmp_path_factory.mktemp("models") / "tiny-bart", max_position_embeddings=64)
+
+
+@pytest.fixture
+def post(tmp_path: Path) -> Path:
+    """A copy of the sample post in a fresh folder, so default outputs land there."""
+    target = tmp_path / "post.txt"
+    target.write_bytes(SAMPLE_POST.read_bytes())
+    return target
+
+
+@pytest.fixture
+def cli():
+    """Invoke the real Typer app in-process; returns the click Result."""
+    from typer.testing import CliRunner
+
+    from translate.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | bytes | None = None):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(extra)
+    return env

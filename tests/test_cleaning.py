@@ -1,0 +1,60 @@
+import re
+
+import pytest
+from conftest import SAMPLE_CHROME, SAMPLE_PARAGRAPHS, SAMPLE_POST, SAMPLE_TITLE, SEED_POST
+
+from translate.cleaning import clean_text
+from translate.reading import read_text
+
+
+def test_sample_post_keeps_title_and_body_and_drops_chrome() -> None:
+    cleaned = clean_text(read_text(SAMPLE_POST))
+    assert cleaned.title == SAMPLE_TITLE
+    assert cleaned.paragraphs == SAMPLE_PARAGRAPHS
+    dropped = " ".join(d.text for d in cleaned.dropped)
+    for chrome in SAMPLE_CHROME:
+        assert chrome in dropped
+        assert not any(chrome in p for p in cleaned.paragraphs)
+    assert all(d.reason for d in cleaned.dropped)
+
+
+@pytest.mark.skipif(not SEED_POST.exists(), reason="the shared sample post is not beside this checkout")
+def test_real_wordpress_post() -> None:
+    text = read_text(SEED_POST)
+    cleaned = clean_text(text)
+    assert cleaned.title == "En ekonomi för samverkan"
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    # The five body paragraphs, unchanged but for whitespace (the post has "fick \u00a0 konkurrens").
+    assert cleaned.paragraphs == [re.sub(r"\s+", " ", b) for b in blocks[1:6]]
+    chrome_start = blocks.index("profil 3")
+    assert [d.text for d in cleaned.dropped] == [re.sub(r"\s+", " ", b) for b in blocks[chrome_start:]]
+    assert all(d.reason for d in cleaned.dropped)
+
+
+def test_hard_wrapped_lines_are_joined() -> None:
+    cleaned = clean_text("Rubrik\n\nDet här stycket är\nbrutet på flera\nrader.\n\nEtt till.")
+    assert cleaned.title == "Rubrik"
+    assert cleaned.paragraphs == ["Det här stycket är brutet på flera rader.", "Ett till."]
+
+
+def test_long_paragraph_naming_social_media_is_content() -> None:
+    prose = (
+        "Gilla eller inte, men Facebook och Twitter har förändrat hur vi pratar med varandra, "
+        "och det gäller både unga och gamla i hela landet, från Kiruna i norr till Malmö i söder, "
+        "oavsett vad man tycker om det."
+    )
+    cleaned = clean_text(f"Rubrik\n\n{prose}\n\nGilla\n\nDela detta:")
+    assert cleaned.paragraphs == [prose]
+    assert [d.reason for d in cleaned.dropped] == ["like or share buttons", "like or share buttons"]
+
+
+def test_first_long_block_is_not_a_title() -> None:
+    cleaned = clean_text("Det här är en vanlig mening som inleder inlägget.\n\nOch en till.")
+    assert cleaned.title is None
+    assert len(cleaned.paragraphs) == 2
+
+
+def test_single_short_block_is_body_not_title() -> None:
+    cleaned = clean_text("Bara en rad")
+    assert cleaned.title is None
+    assert cleaned.paragraphs == ["Bara en rad"]

@@ -1,0 +1,230 @@
+"""The `translate` command: parses options, calls the library, turns its errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from translate import (
+    HandoutError,
+    Pipeline,
+    PipelineOptions,
+    default_output_path,
+    load_document,
+    load_registry,
+    prepare_document,
+    render,
+    render_clean,
+    write_atomic,
+)
+from translate.reading import decode_bytes
+
+app = typer.Typer(
+    help="Turn a Swedish blog post into a bilingual Swedish/English handout with an English summary.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+STDIO = "-"
+
+
+class HandoutFormat(str, Enum):
+    html = "html"
+    md = "md"
+    json = "json"
+
+
+class CleanFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Device(str, Enum):
+    auto = "auto"
+    cpu = "cpu"
+    cuda = "cuda"
+
+
+Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback when something fails.")]
+Config = Annotated[
+    Optional[Path], typer.Option("--config", help="Another models.yaml to read model names from.")
+]
+
+
+def _err(message: str) -> None:
+    typer.secho(message, err=True, fg=typer.colors.RED)
+
+
+@contextmanager
+def _user_errors(debug: bool) -> Iterator[None]:
+    """Library errors become one message and an exit code; --debug shows the traceback instead."""
+    try:
+        yield
+    except HandoutError as error:
+        if debug:
+            raise
+        _err(f"Error: {error}")
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        _err("Interrupted; nothing was written.")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as error:
+        if debug:
+            raise
+        _err(f"Unexpected error: {type(error).__name__}: {error}. Run again with --debug for the traceback.")
+        raise typer.Exit(1) from None
+
+
+def _load_input(source: str):  # type: ignore[no-untyped-def]
+    if source == STDIO:
+        from translate.reading import normalize_text
+
+        text = normalize_text(decode_bytes(sys.stdin.buffer.read(), where="standard input"))
+        return prepare_document(text, input_name="<stdin>")
+    return load_document(source)
+
+
+@contextmanager
+def _progress_display(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on stderr for model loading, translation and summarization."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    labels = {"load": "Loading model", "translate": "Translating", "summarize": "Summarizing"}
+    tasks: dict[str, int] = {}
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks or (stage == "load" and done == 0):
+                if stage in tasks:
+                    progress.remove_task(tasks[stage])
+                tasks[stage] = progress.add_task(labels.get(stage, stage), total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        yield update
+
+
+@app.command()
+def run(
+    input: Annotated[str, typer.Argument(help="The post: a text file, or - for standard input.")],
+    model: Annotated[
+        Optional[str], typer.Option("--model", "-m", help="Translation model: models.yaml name, folder or hub id.")
+    ] = None,
+    summarizer: Annotated[
+        Optional[str],
+        typer.Option(
+            "--summarizer",
+            "-s",
+            help="Summary model: models.yaml name, folder or hub id; 'extractive' (no model) or 'none'.",
+        ),
+    ] = None,
+    fmt: Annotated[HandoutFormat, typer.Option("--format", "-f", help="Handout format.")] = HandoutFormat.html,
+    output: Annotated[
+        Optional[str],
+        typer.Option("--output", "-o", help="Where to write; - for standard output. Default: POST.handout.FORMAT beside the post."),
+    ] = None,
+    beams: Annotated[
+        Optional[int], typer.Option("--beams", min=1, help="Beam size. Default: the model's generation config.")
+    ] = None,
+    device: Annotated[Device, typer.Option("--device", help="auto uses a CUDA GPU when there is one.")] = Device.auto,
+    config: Config = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or messages.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Translate a post and write a bilingual handout with a summary."""
+    with _user_errors(debug):
+        document = _load_input(input)
+        options = PipelineOptions(
+            model=model, summarizer=summarizer, config=config, beams=beams, device=device.value
+        )
+        show_progress = not quiet and sys.stderr.isatty()
+        with _progress_display(show_progress) as progress:
+            pipeline = Pipeline(options, progress=progress)
+            pipeline.process(document)
+        text = render(document, fmt.value)
+        target = output or (STDIO if input == STDIO else str(default_output_path(input, fmt.value)))
+        if target == STDIO:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            written = write_atomic(target, text)
+            if not quiet:
+                stats = document.stats
+                typer.echo(
+                    f"Wrote {written} ({len(document.paragraphs)} paragraphs, {stats.sentences} sentences, "
+                    f"{stats.seconds_total:.1f} s)",
+                    err=True,
+                )
+
+
+@app.command()
+def clean(
+    input: Annotated[str, typer.Argument(help="The post: a text file, or - for standard input.")],
+    fmt: Annotated[CleanFormat, typer.Option("--format", "-f", help="text for reading, json for scripts.")] = CleanFormat.text,
+    debug: Debug = False,
+) -> None:
+    """Show the paragraphs and sentences that would be translated, and what was dropped and why."""
+    with _user_errors(debug):
+        typer.echo(render_clean(_load_input(input), fmt.value), nl=False)
+
+
+@app.command()
+def models(config: Config = None, debug: Debug = False) -> None:
+    """List the models in models.yaml and whether each can be used on this machine now."""
+    from translate.registry import availability
+
+    with _user_errors(debug):
+        registry = load_registry(config)
+        typer.echo(f"Models from {registry.path}\n")
+        for kind in ("translation", "summarization"):
+            typer.secho(f"{kind.capitalize()} models", bold=True)
+            for spec in registry.entries(kind):  # type: ignore[arg-type]
+                marker = "*" if spec.name == registry.defaults[kind] else " "  # type: ignore[index]
+                aliases = f" (also: {', '.join(spec.aliases)})" if spec.aliases else ""
+                typer.echo(f" {marker} {spec.name}{aliases}: {spec.hub_id or spec.path}")
+                if spec.description:
+                    typer.echo(f"     {spec.description}")
+                typer.echo(f"     {availability(spec)}")
+            typer.echo("")
+        typer.echo("* default. Summarizers that need no model: 'extractive', 'none'.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from translate import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Turn a Swedish blog post into a bilingual Swedish/English handout with an English summary."""
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,132 @@
+"""The one data model that flows through clean -> segment -> translate -> summarize -> render.
+
+A Document holds an optional title and body paragraphs; each paragraph holds its
+sentences, and each sentence its source and (once translated) its translation.
+Paragraph text is always derived from its sentences, so alignment cannot drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Sentence:
+    source: str
+    translation: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "translation": self.translation}
+
+
+@dataclass
+class Paragraph:
+    sentences: list[Sentence]
+
+    @property
+    def source(self) -> str:
+        return " ".join(s.source for s in self.sentences)
+
+    @property
+    def translation(self) -> str | None:
+        if any(s.translation is None for s in self.sentences):
+            return None
+        return " ".join(s.translation for s in self.sentences if s.translation)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "translation": self.translation,
+            "sentences": [s.to_dict() for s in self.sentences],
+        }
+
+
+@dataclass
+class DroppedBlock:
+    """A block the cleaner removed, with the reason shown by ``translate clean``."""
+
+    text: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"text": self.text, "reason": self.reason}
+
+
+@dataclass
+class Summary:
+    text: str
+    method: str  # "abstractive" or "extractive"
+    model: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"text": self.text, "method": self.method, "model": self.model}
+
+
+@dataclass
+class Stats:
+    sentences: int = 0
+    generated_tokens: int = 0
+    seconds_load: float = 0.0
+    seconds_translate: float = 0.0
+    seconds_summarize: float = 0.0
+    seconds_total: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentences": self.sentences,
+            "generated_tokens": self.generated_tokens,
+            "seconds": {
+                "load": round(self.seconds_load, 3),
+                "translate": round(self.seconds_translate, 3),
+                "summarize": round(self.seconds_summarize, 3),
+                "total": round(self.seconds_total, 3),
+            },
+        }
+
+
+@dataclass
+class Document:
+    input: str
+    title: Paragraph | None
+    paragraphs: list[Paragraph]
+    dropped: list[DroppedBlock] = field(default_factory=list)
+    summary: Summary | None = None
+    translation_model: str | None = None
+    summarization_model: str | None = None
+    stats: Stats = field(default_factory=Stats)
+
+    def all_sentences(self) -> list[Sentence]:
+        """Title sentences first, then body sentences in reading order."""
+        blocks = ([self.title] if self.title else []) + self.paragraphs
+        return [s for block in blocks for s in block.sentences]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON handout schema documented in the README."""
+        return {
+            "input": self.input,
+            "title": (
+                {"source": self.title.source, "translation": self.title.translation}
+                if self.title
+                else None
+            ),
+            "summary": self.summary.to_dict() if self.summary else None,
+            "paragraphs": [p.to_dict() for p in self.paragraphs],
+            "models": {
+                "translation": self.translation_model,
+                "summarization": self.summarization_model,
+            },
+            "stats": self.stats.to_dict(),
+        }
+
+    def to_clean_dict(self) -> dict[str, Any]:
+        """The schema of ``translate clean --format json``: what would be translated."""
+        return {
+            "input": self.input,
+            "title": self.title.source if self.title else None,
+            "paragraphs": [
+                {"text": p.source, "sentences": [s.source for s in p.sentences]}
+                for p in self.paragraphs
+            ],
+            "dropped": [d.to_dict() for d in self.dropped],
+        }

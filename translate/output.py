@@ -1,0 +1,39 @@
+"""Output: where a handout goes by default, and writing it so a reader never sees half a file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from translate.errors import OutputError
+
+EXTENSIONS = {"html": ".html", "md": ".md", "json": ".json"}
+
+
+def default_output_path(input_path: str | Path, fmt: str) -> Path:
+    """post.txt -> post.handout.html, next to the post."""
+    path = Path(input_path)
+    return path.with_name(f"{path.stem}.handout{EXTENSIONS[fmt]}")
+
+
+def write_atomic(path: str | Path, text: str) -> Path:
+    """Write text to a temporary file beside path, then rename it into place."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"Cannot write the handout to {path}: it is a folder. Give a file name.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise OutputError(f"Cannot write to {path.parent}: {error.strerror or error}.") from error
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,178 @@
+"""The pipeline: read -> clean -> segment -> translate -> summarize, producing one aligned Document."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from translate.cleaning import clean_text
+from translate.document import Document, Paragraph, Sentence, Stats, Summary
+from translate.reading import normalize_text, read_text
+from translate.registry import (
+    EXTRACTIVE,
+    NO_SUMMARY,
+    ModelSpec,
+    Registry,
+    load_registry,
+    resolve_device,
+)
+from translate.segment import split_sentences
+
+# Called as progress(stage, done, total); stage is "load", "translate" or "summarize".
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class PipelineOptions:
+    """Every setting of a run, gathered once and passed down."""
+
+    model: str | None = None  # models.yaml key or alias, local folder, or hub id; None: the default
+    summarizer: str | None = None  # same, or "extractive" or "none"; None: the default
+    config: Path | None = None  # another models.yaml
+    beams: int | None = None  # None: the model's generation config
+    device: str = "auto"  # auto, cpu or cuda
+    max_batch_tokens: int = 2048
+    summary_sentences: int = 5  # upper bound for the extractive summary
+
+
+def prepare_document(text: str, input_name: str = "<text>") -> Document:
+    """Clean and segment a post: the Document that would be translated, with no model involved."""
+    cleaned = clean_text(normalize_text(text))
+
+    def paragraph(block: str) -> Paragraph:
+        return Paragraph([Sentence(s) for s in split_sentences(block)])
+
+    return Document(
+        input=input_name,
+        title=paragraph(cleaned.title) if cleaned.title else None,
+        paragraphs=[paragraph(p) for p in cleaned.paragraphs],
+        dropped=cleaned.dropped,
+    )
+
+
+def load_document(path: str | Path) -> Document:
+    """Read, clean and segment a post file."""
+    return prepare_document(read_text(path), input_name=str(path))
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
+
+
+class Pipeline:
+    """Models loaded once, then any number of posts translated and summarized.
+
+    >>> pipeline = Pipeline(PipelineOptions(summarizer="extractive"))
+    >>> document = pipeline.run("post.txt")
+    """
+
+    def __init__(self, options: PipelineOptions | None = None, progress: Progress | None = None) -> None:
+        self.options = options or PipelineOptions()
+        self.progress = progress or _no_progress
+        self.registry: Registry = load_registry(self.options.config)
+        self.translation_spec: ModelSpec = self.registry.resolve(self.options.model, "translation")
+        summarizer = self.options.summarizer or self.registry.defaults["summarization"]
+        self.summary_method = {EXTRACTIVE: "extractive", NO_SUMMARY: None}.get(summarizer, "abstractive")
+        self.summarization_spec: ModelSpec | None = (
+            self.registry.resolve(summarizer, "summarization") if self.summary_method == "abstractive" else None
+        )
+        # Models load on first use, so that building a Pipeline is cheap.
+        self._translator = None
+        self._summarizer = None
+        self.seconds_load = 0.0
+
+    def _load(self, spec: ModelSpec, task: str):  # type: ignore[no-untyped-def]
+        from translate.seq2seq import GenerationOptions, Seq2SeqGenerator
+
+        started = time.perf_counter()
+        self.progress("load", 0, 1)
+        generator = Seq2SeqGenerator(
+            spec,
+            resolve_device(self.options.device),
+            GenerationOptions(beams=self.options.beams, max_batch_tokens=self.options.max_batch_tokens),
+            task=task,  # type: ignore[arg-type]
+        )
+        self.progress("load", 1, 1)
+        self.seconds_load += time.perf_counter() - started
+        return generator
+
+    @property
+    def translator(self):  # type: ignore[no-untyped-def]
+        if self._translator is None:
+            self._translator = self._load(self.translation_spec, "translation")
+        return self._translator
+
+    @property
+    def summarizer(self):  # type: ignore[no-untyped-def]
+        if self._summarizer is None and self.summarization_spec is not None:
+            self._summarizer = self._load(self.summarization_spec, "summarization")
+        return self._summarizer
+
+    def load_models(self) -> None:
+        """Load every model the options need now, rather than on first use."""
+        _ = self.translator, self.summarizer
+
+    def translate_document(self, document: Document) -> Document:
+        """Fill in the translation of every sentence, title included."""
+        sentences = document.all_sentences()
+        translator = self.translator
+        before = translator.generated_tokens
+        started = time.perf_counter()
+        translations = translator.generate(
+            [s.source for s in sentences], lambda done, total: self.progress("translate", done, total)
+        )
+        for sentence, translation in zip(sentences, translations, strict=True):
+            sentence.translation = translation
+        document.translation_model = self.translation_spec.name
+        document.stats.sentences = len(sentences)
+        document.stats.generated_tokens += translator.generated_tokens - before
+        document.stats.seconds_translate += time.perf_counter() - started
+        return document
+
+    def summarize_document(self, document: Document) -> Document:
+        """Summarize the English translation of the body (not the title)."""
+        started = time.perf_counter()
+        english = [s.translation for p in document.paragraphs for s in p.sentences if s.translation]
+        if self.summary_method == "extractive":
+            text = _extractive(english, self.options.summary_sentences)
+            document.summary = Summary(text=text, method="extractive", model="textrank") if text else None
+            document.summarization_model = "textrank" if text else None
+        elif self.summary_method == "abstractive" and english:
+            from summarize import summarize_abstractive
+
+            assert self.summarization_spec is not None
+            summarizer = self.summarizer  # loads the model, which counts as load time
+            started = time.perf_counter()
+            text = summarize_abstractive(
+                english, summarizer, lambda done, total: self.progress("summarize", done, total)
+            )
+            document.summary = Summary(text=text, method="abstractive", model=self.summarization_spec.name)
+            document.summarization_model = self.summarization_spec.name
+        document.stats.seconds_summarize += time.perf_counter() - started
+        return document
+
+    def process(self, document: Document) -> Document:
+        """Translate and summarize a prepared Document."""
+        started = time.perf_counter()
+        load_before = self.seconds_load
+        self.translate_document(document)
+        self.summarize_document(document)
+        document.stats.seconds_load = self.seconds_load - load_before
+        document.stats.seconds_total = time.perf_counter() - started
+        return document
+
+    def run(self, path: str | Path) -> Document:
+        """Read, clean, segment, translate and summarize one post file."""
+        return self.process(load_document(path))
+
+    def run_text(self, text: str, input_name: str = "<text>") -> Document:
+        """The same for text already in memory."""
+        return self.process(prepare_document(text, input_name))
+
+
+def _extractive(sentences: list[str], max_sentences: int) -> str:
+    from summarize import extractive_summary
+
+    return extractive_summary(sentences, max_sentences=max_sentences)

@@ -1,0 +1,99 @@
+"""Segmentation: split a paragraph into Swedish sentences, and split a sentence that is too long for the model."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+# Abbreviations common in Swedish blog prose that the Moses Swedish list lacks
+# (or has only in lower case); a period after them does not end a sentence.
+EXTRA_SWEDISH_ABBREVIATIONS = [
+    "Ca", "ca", "Jfr", "jfr", "kap", "milj", "mdr", "tel", "bl", "fr.a", "Fr.a", "T.ex", "Bl.a",
+    "Dvs", "D.v.s", "S.k", "O.s.v", "osv", "m.a.o", "M.a.o", "p.g.a", "P.g.a", "pga", "Pga",
+    "dvs", "tex", "Tex", "st", "kr", "resp", "avd", "ang", "betr", "s", "sid", "uppl",
+]
+
+
+@lru_cache(maxsize=1)
+def _splitter():  # type: ignore[no-untyped-def]
+    from sentence_splitter import SentenceSplitter
+
+    splitter = SentenceSplitter(language="sv")
+    # sentence-splitter 1.4 (pinned) reads one prefix file and offers no way to add to it;
+    # its table is a plain dict, so extend it in place.
+    table = splitter._SentenceSplitter__non_breaking_prefixes  # type: ignore[attr-defined]
+    for prefix in EXTRA_SWEDISH_ABBREVIATIONS:
+        table.setdefault(prefix, SentenceSplitter.PrefixType.DEFAULT)
+    return splitter
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph (single-spaced, as cleaned) into sentences.
+
+    The result joined with single spaces is exactly the paragraph: pieces are cut at
+    whitespace only, and whatever the splitter returns is mapped back onto the original.
+    """
+    paragraph = paragraph.strip()
+    if not paragraph:
+        return []
+    starts = [0]
+    cursor = 0
+    for piece in _splitter().split(paragraph):
+        piece = piece.strip()
+        if not piece:
+            continue
+        found = paragraph.find(piece, cursor)
+        if found < 0:
+            # The splitter altered the text; keep what we have as one sentence.
+            continue
+        # A cut is only allowed where the original has whitespace.
+        if found > 0 and paragraph[found - 1] == " " and found not in starts:
+            starts.append(found)
+        cursor = found + len(piece)
+    bounds = starts + [len(paragraph)]
+    return [paragraph[a:b].strip() for a, b in zip(bounds, bounds[1:]) if paragraph[a:b].strip()]
+
+
+# Where a long sentence may be cut, best first: after clause punctuation, before a
+# dash, then at any space.
+_CUT_PATTERNS = [re.compile(r"(?<=[;:])\s"), re.compile(r"(?<=,)\s"), re.compile(r"\s(?=[–—-]\s)"), re.compile(r"\s")]
+
+
+def split_to_fit(text: str, count_tokens: Callable[[str], int], limit: int) -> list[str]:
+    """Cut text into pieces of at most ``limit`` tokens each, preferring clause boundaries.
+
+    Nothing is dropped: the pieces joined with single spaces give the text back
+    (a single word longer than the limit is cut inside the word as a last resort).
+    """
+    if count_tokens(text) <= limit:
+        return [text]
+    for pattern in _CUT_PATTERNS:
+        cuts = [m.start() for m in pattern.finditer(text)]
+        if cuts:
+            return _pack(text, cuts, count_tokens, limit)
+    # One enormous "word" (a URL, a run of symbols): halve it until it fits.
+    middle = len(text) // 2
+    return split_to_fit(text[:middle], count_tokens, limit) + split_to_fit(
+        text[middle:], count_tokens, limit
+    )
+
+
+def _pack(text: str, cuts: list[int], count_tokens: Callable[[str], int], limit: int) -> list[str]:
+    """Greedily join the segments between cuts into pieces under the limit."""
+    bounds = [0] + cuts + [len(text)]
+    segments = [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
+    segments = [s for s in segments if s]
+    pieces: list[str] = []
+    current = ""
+    for segment in segments:
+        candidate = f"{current} {segment}" if current else segment
+        if current and count_tokens(candidate) > limit:
+            pieces.append(current)
+            current = segment
+        else:
+            current = candidate
+    if current:
+        pieces.append(current)
+    # A segment may still be over the limit on its own: cut it at the next finer level.
+    return [part for piece in pieces for part in split_to_fit(piece, count_tokens, limit)]

@@ -1,0 +1,143 @@
+"""Seq2seq generation: run a translation or summarization model over many texts in batches, never truncating.
+
+A text longer than the model's input limit is cut at clause boundaries, the pieces are
+generated separately, and their outputs re-joined, so no input is ever lost.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from translate.registry import ModelSpec, load_seq2seq
+from translate.segment import split_to_fit
+
+# Called with (pieces done, pieces in all) after each batch.
+ProgressCallback = Callable[[int, int], None]
+Task = Literal["translation", "summarization"]
+
+# A translation may be longer than its source (English is often longer than Swedish);
+# its generation cap is OUTPUT_RATIO * input tokens + OUTPUT_SLACK, and inputs are cut
+# so that this cap always fits in the decoder's positions.
+OUTPUT_RATIO = 2.0
+OUTPUT_SLACK = 10
+
+
+@dataclass
+class GenerationOptions:
+    """What the caller may override; everything else comes from the model's generation config."""
+
+    beams: int | None = None
+    max_batch_tokens: int = 2048
+    max_batch_sentences: int = 32
+
+
+class Seq2SeqGenerator:
+    """A loaded seq2seq model with batched, length-sorted, never-truncating generate()."""
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        device: str,
+        options: GenerationOptions | None = None,
+        task: Task = "translation",
+    ) -> None:
+        self.spec = spec
+        self.device = device
+        self.task = task
+        self.options = options or GenerationOptions()
+        self.tokenizer, self.model = load_seq2seq(spec, device)
+        self.generated_tokens = 0
+
+    @property
+    def max_positions(self) -> int:
+        """Positions the model has; the tokenizer's model_max_length is often a placeholder."""
+        positions = getattr(self.model.config, "max_position_embeddings", None) or 512
+        tokenizer_limit = getattr(self.tokenizer, "model_max_length", None)
+        if isinstance(tokenizer_limit, int) and 0 < tokenizer_limit < positions:
+            positions = tokenizer_limit
+        return positions
+
+    @property
+    def max_input_tokens(self) -> int:
+        """The longest input the model takes (for translation: that leaves room for its output)."""
+        if self.task == "summarization":
+            return self.max_positions - 2
+        return max(4, int((self.max_positions - 1 - OUTPUT_SLACK) / OUTPUT_RATIO))
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text).input_ids)
+
+    def generation_kwargs(self, input_tokens: int) -> dict[str, Any]:
+        kwargs: dict[str, Any] = dict(self.spec.generation)
+        if self.options.beams is not None:
+            kwargs["num_beams"] = self.options.beams
+        if self.task == "summarization":
+            # A summary's length is the model's own choice (its generation config's
+            # max_length), kept inside the decoder's positions.
+            configured = self.model.generation_config.max_length or self.max_positions
+            kwargs.setdefault("max_length", min(configured, self.max_positions))
+            return kwargs
+        # A cap from the input length with headroom, never a fixed small one; bounded by
+        # the decoder's positions, which the input limit above keeps out of reach.
+        kwargs["max_new_tokens"] = min(
+            self.max_positions - 1, math.ceil(OUTPUT_RATIO * input_tokens) + OUTPUT_SLACK
+        )
+        return kwargs
+
+    def _batches(self, lengths: list[int]) -> list[list[int]]:
+        """Indexes sorted longest first and packed so that padded size stays under the token budget."""
+        order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for index in order:
+            # Sorted longest first, so the batch's first item sets its padded width.
+            width = lengths[current[0]] if current else lengths[index]
+            if current and (
+                width * (len(current) + 1) > self.options.max_batch_tokens
+                or len(current) >= self.options.max_batch_sentences
+            ):
+                batches.append(current)
+                current = []
+            current.append(index)
+        if current:
+            batches.append(current)
+        return batches
+
+    def generate(self, texts: list[str], on_progress: ProgressCallback | None = None) -> list[str]:
+        """Generate one output per input text, in input order, with no input cut short."""
+        import torch
+
+        pieces: list[str] = []
+        owners: list[int] = []
+        for owner, text in enumerate(texts):
+            for piece in split_to_fit(text, self.count_tokens, self.max_input_tokens):
+                pieces.append(piece)
+                owners.append(owner)
+        lengths = [self.count_tokens(p) for p in pieces]
+        outputs: list[str] = [""] * len(pieces)
+        pad_id = self.tokenizer.pad_token_id
+        done = 0
+        for batch in self._batches(lengths):
+            encoded = self.tokenizer([pieces[i] for i in batch], return_tensors="pt", padding=True)
+            encoded = {k: v.to(self.device) for k, v in encoded.items()}
+            with torch.inference_mode():
+                generated = self.model.generate(
+                    **encoded, **self.generation_kwargs(max(lengths[i] for i in batch))
+                )
+            # The first position is the decoder start token, not generated text.
+            new_tokens = generated[:, 1:]
+            self.generated_tokens += int((new_tokens != pad_id).sum()) if pad_id is not None else new_tokens.numel()
+            decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
+            for index, text in zip(batch, decoded):
+                outputs[index] = text.strip()
+            done += len(batch)
+            if on_progress:
+                on_progress(done, len(pieces))
+        joined: list[list[str]] = [[] for _ in texts]
+        for owner, output in zip(owners, outputs):
+            if output:
+                joined[owner].append(output)
+        return [" ".join(parts) for parts in joined]
