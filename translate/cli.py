@@ -102,7 +102,12 @@ def _progress_display(enabled: bool) -> Iterator[Callable[[str, int, int], None]
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    labels = {"load": "Loading model", "translate": "Translating", "summarize": "Summarizing"}
+    labels = {
+        "load translation": "Loading translation model",
+        "load summarization": "Loading summary model",
+        "translate": "Translating sentences",
+        "summarize": "Summarizing",
+    }
     tasks: dict[str, int] = {}
     with Progress(
         SpinnerColumn(),
@@ -115,9 +120,7 @@ def _progress_display(enabled: bool) -> Iterator[Callable[[str, int, int], None]
     ) as progress:
 
         def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks or (stage == "load" and done == 0):
-                if stage in tasks:
-                    progress.remove_task(tasks[stage])
+            if stage not in tasks:
                 tasks[stage] = progress.add_task(labels.get(stage, stage), total=total)
             progress.update(tasks[stage], completed=done, total=total)
 

@@ -20,7 +20,8 @@ from translate.registry import (
 )
 from translate.segment import split_sentences
 
-# Called as progress(stage, done, total); stage is "load", "translate" or "summarize".
+# Called as progress(stage, done, total); stage is "load translation",
+# "load summarization", "translate" or "summarize".
 Progress = Callable[[str, int, int], None]
 
 
@@ -87,14 +88,14 @@ class Pipeline:
         from translate.seq2seq import GenerationOptions, Seq2SeqGenerator
 
         started = time.perf_counter()
-        self.progress("load", 0, 1)
+        self.progress(f"load {task}", 0, 1)
         generator = Seq2SeqGenerator(
             spec,
             resolve_device(self.options.device),
             GenerationOptions(beams=self.options.beams, max_batch_tokens=self.options.max_batch_tokens),
             task=task,  # type: ignore[arg-type]
         )
-        self.progress("load", 1, 1)
+        self.progress(f"load {task}", 1, 1)
         self.seconds_load += time.perf_counter() - started
         return generator
 

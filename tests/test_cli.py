@@ -1,0 +1,251 @@
+"""The real CLI, end to end, with tiny models built by the session fixtures."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_CHROME, SAMPLE_PARAGRAPHS, SAMPLE_TITLE, SEED_POST, subprocess_env
+
+from translate.segment import split_sentences
+
+HANDOUT_KEYS = {"input", "title", "summary", "paragraphs", "models", "stats"}
+
+
+def _assert_aligned(handout: dict) -> None:
+    for paragraph in handout["paragraphs"]:
+        assert set(paragraph) == {"source", "translation", "sentences"}
+        sources = [s["source"] for s in paragraph["sentences"]]
+        assert " ".join(sources) == paragraph["source"]
+        assert sources == split_sentences(paragraph["source"])
+        assert all(set(s) == {"source", "translation"} for s in paragraph["sentences"])
+        assert all(s["translation"].strip() for s in paragraph["sentences"])
+        assert paragraph["translation"] == " ".join(s["translation"] for s in paragraph["sentences"])
+
+
+def test_run_json_with_abstractive_summary(cli, post: Path, tiny_marian: Path, tiny_bart: Path) -> None:
+    out = post.with_name("out.json")
+    result = cli("run", post, "--model", tiny_marian, "--summarizer", tiny_bart, "-f", "json", "-o", out)
+    assert result.exit_code == 0, result.output
+    handout = json.loads(out.read_text(encoding="utf-8"))
+    assert set(handout) == HANDOUT_KEYS
+    assert handout["input"] == str(post)
+    assert handout["title"]["source"] == SAMPLE_TITLE and handout["title"]["translation"].strip()
+    assert [p["source"] for p in handout["paragraphs"]] == SAMPLE_PARAGRAPHS
+    _assert_aligned(handout)
+    assert handout["summary"]["method"] == "abstractive"
+    assert handout["summary"]["model"] == str(tiny_bart)
+    assert handout["summary"]["text"].strip()
+    assert handout["models"] == {"translation": str(tiny_marian), "summarization": str(tiny_bart)}
+    stats = handout["stats"]
+    assert stats["sentences"] == 1 + sum(len(p["sentences"]) for p in handout["paragraphs"])
+    assert stats["generated_tokens"] >= stats["sentences"]
+    assert set(stats["seconds"]) == {"load", "translate", "summarize", "total"}
+    assert stats["seconds"]["total"] >= stats["seconds"]["translate"] > 0
+    assert not any(chrome in out.read_text(encoding="utf-8") for chrome in SAMPLE_CHROME)
+
+
+def test_run_extractive_summary_quotes_the_translation(cli, post: Path, tiny_marian: Path) -> None:
+    result = cli("run", post, "--model", tiny_marian, "--summarizer", "extractive", "-f", "json", "-o", "-")
+    assert result.exit_code == 0, result.output
+    handout = json.loads(result.stdout)
+    _assert_aligned(handout)
+    summary = handout["summary"]
+    assert summary["method"] == "extractive" and summary["model"] == "textrank"
+    translated = [s["translation"] for p in handout["paragraphs"] for s in p["sentences"]]
+    assert any(t in summary["text"] for t in translated)
+    assert handout["models"]["summarization"] == "textrank"
+
+
+def test_run_without_summary(cli, post: Path, tiny_marian: Path) -> None:
+    result = cli("run", post, "-m", tiny_marian, "-s", "none", "-f", "json", "-o", "-", "--beams", "1")
+    assert result.exit_code == 0, result.output
+    handout = json.loads(result.stdout)
+    assert handout["summary"] is None and handout["models"]["summarization"] is None
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_readable_formats_hold_every_paragraph_and_no_chrome(
+    cli, post: Path, tiny_marian: Path, fmt: str
+) -> None:
+    result = cli("run", post, "-m", tiny_marian, "-s", "extractive", "-f", fmt, "-q")
+    assert result.exit_code == 0, result.output
+    text = post.with_name(f"post.handout.{fmt}").read_text(encoding="utf-8")
+    for paragraph in SAMPLE_PARAGRAPHS:
+        assert paragraph in text
+    assert SAMPLE_TITLE in text
+    for chrome in SAMPLE_CHROME:
+        assert chrome not in text
+    assert not list(post.parent.glob("*.tmp"))  # atomic write leaves nothing behind
+
+
+def test_html_is_self_contained_escaped_and_printable(cli, tmp_path: Path, tiny_marian: Path) -> None:
+    post = tmp_path / "evil.txt"
+    post.write_text(
+        "Rubrik <b>fet</b>\n\nEtt stycke med <script>alert('x')</script> i sig.\n\n"
+        "Och <img src=x onerror=alert(1)> här.\n",
+        encoding="utf-8",
+    )
+    result = cli("run", post, "-m", tiny_marian, "-s", "extractive", "-o", "-")
+    assert result.exit_code == 0, result.output
+    html = result.stdout
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    assert 'lang="sv"' in html and 'lang="en"' in html
+    assert "@media print" in html and "break-inside: avoid" in html
+    assert "http://" not in html and "https://" not in html  # nothing fetched from the network
+
+
+def test_default_output_goes_next_to_the_post(cli, post: Path, tiny_marian: Path) -> None:
+    result = cli("run", post, "-m", tiny_marian, "-s", "none")
+    assert result.exit_code == 0, result.output
+    target = post.with_name("post.handout.html")
+    assert target.exists()
+    assert f"Wrote {target}" in result.stderr
+
+
+def test_no_truncation_of_a_long_post(cli, tmp_path: Path, tiny_marian: Path) -> None:
+    """A 3,000-word post with a 300-word sentence and a long comma list, on a 40-position model."""
+    long_sentence = " ".join(["Vi pratade länge om skolan och biblioteket"] * 43) + "."
+    comma_list = "Vi köpte " + ", ".join(f"sak nummer {i}" for i in range(150)) + "."
+    body = [long_sentence, comma_list] + [
+        "Det var en gång en liten by vid havet där alla kände varandra. " * 6 for _ in range(30)
+    ]
+    post = tmp_path / "long.txt"
+    post.write_text("Ett långt inlägg\n\n" + "\n\n".join(p.strip() for p in body), encoding="utf-8")
+    assert len(post.read_text(encoding="utf-8").split()) > 3000
+    result = cli("run", post, "-m", tiny_marian, "-s", "extractive", "-f", "json", "-o", "-", "--beams", "1")
+    assert result.exit_code == 0, result.output
+    handout = json.loads(result.stdout)
+    assert len(handout["paragraphs"]) == len(body)
+    assert handout["paragraphs"][0]["source"] == long_sentence
+    assert len(handout["paragraphs"][0]["sentences"]) == 1
+    _assert_aligned(handout)
+
+
+def test_clean_json_schema(cli, post: Path) -> None:
+    result = cli("clean", post, "--format", "json")
+    assert result.exit_code == 0, result.output
+    cleaned = json.loads(result.stdout)
+    assert set(cleaned) == {"input", "title", "paragraphs", "dropped"}
+    assert cleaned["title"] == SAMPLE_TITLE
+    assert [p["text"] for p in cleaned["paragraphs"]] == SAMPLE_PARAGRAPHS
+    assert all(" ".join(p["sentences"]) == p["text"] for p in cleaned["paragraphs"])
+    assert all(set(d) == {"text", "reason"} and d["reason"] for d in cleaned["dropped"])
+
+
+def test_clean_text_shows_reasons(cli, post: Path) -> None:
+    result = cli("clean", post)
+    assert result.exit_code == 0
+    assert "Title: Vintern i Norrland" in result.stdout
+    assert "[comment section] Lämna ett svar" in result.stdout
+
+
+def test_clean_reads_standard_input(cli) -> None:
+    result = cli("clean", "-", "--format", "json", input="Rubrik\n\nEtt stycke. Två meningar.\n".encode("utf-16"))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["paragraphs"][0]["sentences"] == ["Ett stycke.", "Två meningar."]
+
+
+@pytest.mark.skipif(not SEED_POST.exists(), reason="the shared sample post is not beside this checkout")
+def test_real_post_end_to_end(cli, tmp_path: Path, tiny_marian: Path, tiny_bart: Path) -> None:
+    out = tmp_path / "seed.json"
+    result = cli("run", SEED_POST, "-m", tiny_marian, "-s", tiny_bart, "-f", "json", "-o", out)
+    assert result.exit_code == 0, result.output
+    handout = json.loads(out.read_text(encoding="utf-8"))
+    assert handout["title"]["source"] == "En ekonomi för samverkan"
+    assert len(handout["paragraphs"]) == 5
+    _assert_aligned(handout)
+    assert "profil 3" not in out.read_text(encoding="utf-8")
+
+
+def test_models_lists_entries_and_availability(cli, tmp_path: Path, tiny_marian: Path) -> None:
+    result = cli("models")
+    assert result.exit_code == 0, result.output
+    assert "opus-mt-sv-en" in result.stdout and "distilbart-cnn" in result.stdout
+    assert "not downloaded" in result.stdout
+    config = tmp_path / "models.yaml"
+    config.write_text(f"translation:\n  default: tiny\n  models:\n    tiny: {{path: {tiny_marian}}}\n")
+    result = cli("models", "--config", config)
+    assert result.exit_code == 0, result.output
+    assert f"local folder {tiny_marian}" in result.stdout
+
+
+# --- errors: one message, a non-zero exit code, no traceback ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "message"),
+    [
+        (None, 2, "no such file"),
+        (b"", 2, "is empty"),
+        (bytes(range(256)) * 8, 2, "binary"),
+    ],
+)
+def test_bad_input_files(cli, tmp_path: Path, tiny_marian: Path, content, code: int, message: str) -> None:
+    path = tmp_path / "post.txt"
+    if content is not None:
+        path.write_bytes(content)
+    result = cli("run", path, "-m", tiny_marian, "-s", "none")
+    assert result.exit_code == code
+    assert message in result.stderr and str(path) in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unknown_model_name(cli, post: Path) -> None:
+    result = cli("run", post, "--model", "opus-mt-sv-eng")
+    assert result.exit_code == 3
+    assert "Unknown translation model 'opus-mt-sv-eng'" in result.stderr
+
+
+def test_broken_model_folder(cli, post: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "config.json").write_text("{}")
+    result = cli("run", post, "--model", broken, "-s", "none")
+    assert result.exit_code == 4
+    assert f"from the folder {broken}" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_offline_hub_model_fails_with_advice(post: Path, tmp_path: Path) -> None:
+    """The real hub id with HF_HUB_OFFLINE=1 and an empty cache, through the installed console script."""
+    env = subprocess_env(HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "empty-hf"))
+    done = subprocess.run(
+        [sys.executable, "-m", "translate", "run", str(post), "--model", "Helsinki-NLP/opus-mt-sv-en", "-s", "none"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 4, done.stderr
+    assert "Helsinki-NLP/opus-mt-sv-en" in done.stderr
+    assert "HF_HUB_OFFLINE" in done.stderr and "--model PATH" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not post.with_name("post.handout.html").exists()
+
+
+def test_debug_shows_the_traceback(cli, tmp_path: Path) -> None:
+    with pytest.raises(Exception, match="no such file"):
+        cli("run", tmp_path / "nope.txt", "--debug")
+
+
+def test_help_and_clean_do_not_import_torch() -> None:
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from translate.cli import app\n"
+        "CliRunner().invoke(app, ['--help'])\n"
+        f"CliRunner().invoke(app, ['clean', {str(Path(__file__).parent / 'data' / 'post_sv.txt')!r}])\n"
+        "print('torch' in sys.modules, 'transformers' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False False", done.stderr
+
+
+def test_console_script_help() -> None:
+    done = subprocess.run([sys.executable, "-m", "translate", "--help"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0
+    for command in ("run", "clean", "models"):
+        assert command in done.stdout

@@ -1,0 +1,76 @@
+"""Seq2SeqGenerator: batching and the no-truncation guarantee, on a tiny Marian with 40 positions."""
+
+from pathlib import Path
+
+import pytest
+
+from translate.registry import load_registry
+from translate.seq2seq import GenerationOptions, Seq2SeqGenerator
+
+LONG_SENTENCE = (
+    "Vi pratade om skolan, om biblioteket, om tåget från Göteborg, om kaffet och kanelbullarna, "
+    "om vintern som var kall, om snön som låg kvar till april, om barnen som lekte i parken, "
+    "om regeringen och dess nya plan för bostäder och trafik, om öppen källkod och om bloggen "
+    "som har funnits sedan 2009 och som har många läsare i hela landet"
+)
+
+
+@pytest.fixture(scope="module")
+def generator(tiny_marian: Path) -> Seq2SeqGenerator:
+    spec = load_registry().resolve(str(tiny_marian), "translation")
+    return Seq2SeqGenerator(spec, "cpu", GenerationOptions(max_batch_tokens=64))
+
+
+def test_input_limit_leaves_room_for_output(generator: Seq2SeqGenerator) -> None:
+    assert generator.max_positions == 40
+    limit = generator.max_input_tokens
+    assert generator.generation_kwargs(limit)["max_new_tokens"] <= 39
+    assert generator.generation_kwargs(3)["max_new_tokens"] >= 2 * 3
+
+
+def test_long_sentence_is_split_not_truncated(generator: Seq2SeqGenerator, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert generator.count_tokens(LONG_SENTENCE) > 3 * generator.max_positions
+    seen: list[str] = []
+    encode = generator.tokenizer.__call__
+
+    def recording_tokenizer(texts, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("return_tensors"):
+            seen.extend(texts)
+        return encode(texts, *args, **kwargs)
+
+    monkeypatch.setattr(generator, "tokenizer", _Proxy(generator.tokenizer, recording_tokenizer))
+    outputs = generator.generate(["Kort mening.", LONG_SENTENCE, "En till."])
+    assert len(outputs) == 3 and all(outputs)
+    # Every word of the long sentence went to the model, in pieces that fit.
+    assert sorted(" ".join(seen).split()) == sorted(f"Kort mening. {LONG_SENTENCE} En till.".split())
+    assert all(generator.count_tokens(piece) <= generator.max_input_tokens for piece in seen)
+
+
+def test_batches_are_sorted_packed_and_complete(generator: Seq2SeqGenerator) -> None:
+    lengths = [5, 30, 12, 12, 7, 1, 29, 3]
+    batches = generator._batches(lengths)
+    flat = [i for batch in batches for i in batch]
+    assert sorted(flat) == list(range(len(lengths)))
+    assert [lengths[i] for i in flat] == sorted(lengths, reverse=True)
+    for batch in batches:
+        assert len(batch) == 1 or max(lengths[i] for i in batch) * len(batch) <= 64
+
+
+def test_progress_reaches_the_total(generator: Seq2SeqGenerator) -> None:
+    calls: list[tuple[int, int]] = []
+    generator.generate(["Ett.", "Två.", "Tre."], lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (3, 3)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+class _Proxy:
+    """A tokenizer stand-in that records calls and forwards everything else."""
+
+    def __init__(self, inner, call) -> None:  # type: ignore[no-untyped-def]
+        self._inner, self._call = inner, call
+
+    def __call__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return self._call(*args, **kwargs)
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._inner, name)
