@@ -249,3 +249,38 @@ def test_console_script_help() -> None:
     assert done.returncode == 0
     for command in ("run", "clean", "models"):
         assert command in done.stdout
+
+
+def test_post_that_is_all_chrome(cli, tmp_path: Path, tiny_marian: Path) -> None:
+    path = tmp_path / "chrome.txt"
+    path.write_text("Lämna ett svar\n\nAvbryt svar\n\n%d bloggare gillar detta:\n", encoding="utf-8")
+    result = cli("run", path, "-m", tiny_marian, "-s", "none")
+    assert result.exit_code == 2
+    assert "nothing is left to translate" in result.stderr and "translate clean" in result.stderr
+
+
+def test_refuses_to_overwrite_the_input(cli, post: Path, tiny_marian: Path) -> None:
+    before = post.read_bytes()
+    result = cli("run", post, "-m", tiny_marian, "-o", post)
+    assert result.exit_code == 5
+    assert "over its own input" in result.stderr
+    assert post.read_bytes() == before
+
+
+def test_cuda_without_a_gpu(cli, post: Path, tiny_marian: Path) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    result = cli("run", post, "-m", tiny_marian, "-s", "none", "--device", "cuda")
+    assert result.exit_code == 3
+    assert "no CUDA GPU" in result.stderr
+
+
+def test_run_from_standard_input_to_standard_output(cli, tiny_marian: Path) -> None:
+    text = "Rubrik\n\nEtt stycke. Två meningar.\n\nTredje stycket här.\n"
+    result = cli("run", "-", "-m", tiny_marian, "-s", "none", "-f", "json", input=text.encode("cp1252"))
+    assert result.exit_code == 0, result.output
+    handout = json.loads(result.stdout)
+    assert handout["input"] == "<stdin>"
+    assert [p["source"] for p in handout["paragraphs"]] == ["Ett stycke. Två meningar.", "Tredje stycket här."]

@@ -15,15 +15,13 @@ from translate import (
     HandoutError,
     Pipeline,
     PipelineOptions,
-    default_output_path,
     load_document,
     load_registry,
-    prepare_document,
     render,
     render_clean,
     write_atomic,
 )
-from translate.reading import decode_bytes
+from translate.output import resolve_output
 
 app = typer.Typer(
     help="Turn a Swedish blog post into a bilingual Swedish/English handout with an English summary.",
@@ -31,9 +29,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-STDIO = "-"
-
 
 class HandoutFormat(str, Enum):
     html = "html"
@@ -82,15 +77,6 @@ def _user_errors(debug: bool) -> Iterator[None]:
             raise
         _err(f"Unexpected error: {type(error).__name__}: {error}. Run again with --debug for the traceback.")
         raise typer.Exit(1) from None
-
-
-def _load_input(source: str):  # type: ignore[no-untyped-def]
-    if source == STDIO:
-        from translate.reading import normalize_text
-
-        text = normalize_text(decode_bytes(sys.stdin.buffer.read(), where="standard input"))
-        return prepare_document(text, input_name="<stdin>")
-    return load_document(source)
 
 
 @contextmanager
@@ -156,7 +142,8 @@ def run(
 ) -> None:
     """Translate a post and write a bilingual handout with a summary."""
     with _user_errors(debug):
-        document = _load_input(input)
+        target = resolve_output(input, output, fmt.value)
+        document = load_document(input)
         options = PipelineOptions(
             model=model, summarizer=summarizer, config=config, beams=beams, device=device.value
         )
@@ -165,8 +152,7 @@ def run(
             pipeline = Pipeline(options, progress=progress)
             pipeline.process(document)
         text = render(document, fmt.value)
-        target = output or (STDIO if input == STDIO else str(default_output_path(input, fmt.value)))
-        if target == STDIO:
+        if target is None:
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
@@ -188,7 +174,7 @@ def clean(
 ) -> None:
     """Show the paragraphs and sentences that would be translated, and what was dropped and why."""
     with _user_errors(debug):
-        typer.echo(render_clean(_load_input(input), fmt.value), nl=False)
+        typer.echo(render_clean(load_document(input), fmt.value), nl=False)
 
 
 @app.command()

@@ -9,12 +9,27 @@ from pathlib import Path
 from translate.errors import OutputError
 
 EXTENSIONS = {"html": ".html", "md": ".md", "json": ".json"}
+STDIO = "-"
 
 
 def default_output_path(input_path: str | Path, fmt: str) -> Path:
     """post.txt -> post.handout.html, next to the post."""
     path = Path(input_path)
     return path.with_name(f"{path.stem}.handout{EXTENSIONS[fmt]}")
+
+
+def resolve_output(input_path: str, output: str | None, fmt: str) -> Path | None:
+    """Where the handout goes: a file, or None for standard output ("-", or input from stdin)."""
+    if output is None:
+        if input_path == STDIO:
+            return None
+        output = str(default_output_path(input_path, fmt))
+    if output == STDIO:
+        return None
+    target = Path(output)
+    if input_path != STDIO and target.resolve() == Path(input_path).resolve():
+        raise OutputError(f"Refusing to write the handout over its own input {input_path}; choose another -o.")
+    return target
 
 
 def write_atomic(path: str | Path, text: str) -> Path:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from translate.cleaning import clean_text
-from translate.document import Document, Paragraph, Sentence, Stats, Summary
-from translate.reading import normalize_text, read_text
+from translate.document import Document, Paragraph, Sentence, Summary
+from translate.errors import InputError
+from translate.reading import normalize_text, read_stream, read_text
 from translate.registry import (
     EXTRACTIVE,
     NO_SUMMARY,
@@ -54,7 +55,11 @@ def prepare_document(text: str, input_name: str = "<text>") -> Document:
 
 
 def load_document(path: str | Path) -> Document:
-    """Read, clean and segment a post file."""
+    """Read, clean and segment a post file; "-" reads standard input."""
+    if str(path) == "-":
+        import sys
+
+        return prepare_document(read_stream(sys.stdin.buffer), input_name="<stdin>")
     return prepare_document(read_text(path), input_name=str(path))
 
 
@@ -156,6 +161,12 @@ class Pipeline:
 
     def process(self, document: Document) -> Document:
         """Translate and summarize a prepared Document."""
+        if not document.paragraphs and document.title is None:
+            raise InputError(
+                f"{document.input}: nothing is left to translate after cleaning "
+                f"({len(document.dropped)} blocks dropped as blog chrome). "
+                f"Run 'translate clean {document.input}' to see what was dropped and why."
+            )
         started = time.perf_counter()
         load_before = self.seconds_load
         self.translate_document(document)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import BinaryIO
 
 from translate.errors import InputError
 
@@ -62,6 +63,11 @@ def decode_bytes(data: bytes, where: str = "input") -> str:
             "PDF or archive? Give the tool a .txt file."
         )
     return text
+
+
+def read_stream(stream: BinaryIO, where: str = "standard input") -> str:
+    """Read a post from a binary stream such as sys.stdin.buffer."""
+    return normalize_text(decode_bytes(stream.read(), where=where))
 
 
 def read_text(path: str | Path) -> str:
