@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from translate.segment import pack_greedy
+
 
 class TextGenerator(Protocol):
     """What the summarizer needs of a model: token counting, an input limit, batched generate."""
@@ -25,18 +27,7 @@ def pack_chunks(sentences: list[str], count_tokens: Callable[[str], int], limit:
     A sentence longer than the limit becomes a chunk of its own; the generator cuts it
     further, so nothing is dropped here.
     """
-    chunks: list[str] = []
-    current = ""
-    for sentence in sentences:
-        candidate = f"{current} {sentence}" if current else sentence
-        if current and count_tokens(candidate) > limit:
-            chunks.append(current)
-            current = sentence
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return chunks
+    return pack_greedy(sentences, count_tokens, limit)
 
 
 def summarize_abstractive(

@@ -132,6 +132,15 @@ def build_tiny_bart(
     assert len(ids) > 3 and ids[0] == 0 and ids[-1] == 2, ids
     tokenizer.save_pretrained(folder)
 
+    # <s> = 0, <pad> = 1, </s> = 2, as the specials were listed; BART starts decoding with </s>.
+    special_ids = dict(
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_bos_token_id=0,
+        forced_eos_token_id=2,
+    )
     config = BartConfig(
         vocab_size=len(tokenizer),
         d_model=16,
@@ -142,12 +151,7 @@ def build_tiny_bart(
         encoder_ffn_dim=32,
         decoder_ffn_dim=32,
         max_position_embeddings=max_position_embeddings,
-        pad_token_id=1,
-        bos_token_id=0,
-        eos_token_id=2,
-        decoder_start_token_id=2,
-        forced_bos_token_id=0,
-        forced_eos_token_id=2,
+        **special_ids,
     )
     torch.manual_seed(seed)
     BartForConditionalGeneration(config).save_pretrained(folder)
@@ -157,11 +161,6 @@ def build_tiny_bart(
         min_length=4,
         no_repeat_ngram_size=3,
         early_stopping=True,
-        decoder_start_token_id=2,
-        bos_token_id=0,
-        eos_token_id=2,
-        pad_token_id=1,
-        forced_bos_token_id=0,
-        forced_eos_token_id=2,
+        **special_ids,
     ).save_pretrained(folder)
     return folder

@@ -79,11 +79,11 @@ def split_to_fit(text: str, count_tokens: Callable[[str], int], limit: int) -> l
     )
 
 
-def _pack(text: str, cuts: list[int], count_tokens: Callable[[str], int], limit: int) -> list[str]:
-    """Greedily join the segments between cuts into pieces under the limit."""
-    bounds = [0] + cuts + [len(text)]
-    segments = [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
-    segments = [s for s in segments if s]
+def pack_greedy(segments: list[str], count_tokens: Callable[[str], int], limit: int) -> list[str]:
+    """Join consecutive segments with spaces into pieces of at most ``limit`` tokens.
+
+    A segment that is over the limit on its own stays a piece of its own.
+    """
     pieces: list[str] = []
     current = ""
     for segment in segments:
@@ -95,5 +95,12 @@ def _pack(text: str, cuts: list[int], count_tokens: Callable[[str], int], limit:
             current = candidate
     if current:
         pieces.append(current)
-    # A segment may still be over the limit on its own: cut it at the next finer level.
+    return pieces
+
+
+def _pack(text: str, cuts: list[int], count_tokens: Callable[[str], int], limit: int) -> list[str]:
+    """Cut text at the given offsets and pack the segments; cut over-long ones at the next finer level."""
+    bounds = [0] + cuts + [len(text)]
+    segments = [text[a:b].strip() for a, b in zip(bounds, bounds[1:])]
+    pieces = pack_greedy([s for s in segments if s], count_tokens, limit)
     return [part for piece in pieces for part in split_to_fit(piece, count_tokens, limit)]
