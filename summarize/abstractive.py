@@ -16,9 +16,7 @@ class TextGenerator(Protocol):
 
     def count_tokens(self, text: str) -> int: ...
 
-    def generate(
-        self, texts: list[str], on_progress: Callable[[int, int], None] | None = None
-    ) -> list[str]: ...
+    def generate(self, texts: list[str], on_progress: Callable[[int, int], None] | None = None) -> list[str]: ...
 
 
 def pack_chunks(sentences: list[str], count_tokens: Callable[[str], int], limit: int) -> list[str]:

@@ -37,8 +37,7 @@ def rank_sentences(sentences: list[str], damping: float = 0.85, iterations: int 
     scores = [1.0] * n
     for _ in range(iterations):
         scores = [
-            (1 - damping)
-            + damping * sum(weights[j][i] / out_weight[j] * scores[j] for j in range(n) if out_weight[j])
+            (1 - damping) + damping * sum(weights[j][i] / out_weight[j] * scores[j] for j in range(n) if out_weight[j])
             for i in range(n)
         ]
     return scores

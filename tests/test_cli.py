@@ -66,9 +66,7 @@ def test_run_without_summary(cli, post: Path, tiny_marian: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
-def test_readable_formats_hold_every_paragraph_and_no_chrome(
-    cli, post: Path, tiny_marian: Path, fmt: str
-) -> None:
+def test_readable_formats_hold_every_paragraph_and_no_chrome(cli, post: Path, tiny_marian: Path, fmt: str) -> None:
     result = cli("run", post, "-m", tiny_marian, "-s", "extractive", "-f", fmt, "-q")
     assert result.exit_code == 0, result.output
     text = post.with_name(f"post.handout.{fmt}").read_text(encoding="utf-8")
@@ -213,7 +211,17 @@ def test_offline_hub_model_fails_with_advice(post: Path, tmp_path: Path) -> None
     """The real hub id with HF_HUB_OFFLINE=1 and an empty cache, through the installed console script."""
     env = subprocess_env(HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "empty-hf"))
     done = subprocess.run(
-        [sys.executable, "-m", "translate", "run", str(post), "--model", "Helsinki-NLP/opus-mt-sv-en", "-s", "none"],
+        [
+            sys.executable,
+            "-m",
+            "translate",
+            "run",
+            str(post),
+            "--model",
+            "Helsinki-NLP/opus-mt-sv-en",
+            "-s",
+            "none",
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -283,4 +291,7 @@ def test_run_from_standard_input_to_standard_output(cli, tiny_marian: Path) -> N
     assert result.exit_code == 0, result.output
     handout = json.loads(result.stdout)
     assert handout["input"] == "<stdin>"
-    assert [p["source"] for p in handout["paragraphs"]] == ["Ett stycke. Två meningar.", "Tredje stycket här."]
+    assert [p["source"] for p in handout["paragraphs"]] == [
+        "Ett stycke. Två meningar.",
+        "Tredje stycket här.",
+    ]

@@ -40,7 +40,10 @@ def test_windows_line_endings(tmp_path: Path) -> None:
         (b"", "is empty"),
         (b"  \n\n \t\n", "is empty"),
         (bytes(range(256)) * 20, "binary"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00" * 8, "binary"),
+        (
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00" * 8,
+            "binary",
+        ),
     ],
 )
 def test_unusable_files(tmp_path: Path, content: bytes, message: str) -> None:

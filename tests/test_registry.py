@@ -62,7 +62,10 @@ def test_hub_model_not_in_cache_is_not_available() -> None:
     ("content", "message"),
     [
         ("translation: [1, 2]", "must be a mapping"),
-        ("translation:\n  default: x\n  models:\n    x: {description: no source}", "needs a 'hub_id' or a 'path'"),
+        (
+            "translation:\n  default: x\n  models:\n    x: {description: no source}",
+            "needs a 'hub_id' or a 'path'",
+        ),
         ("translation: {models: {}}", "needs a 'default'"),
         ("translation: {default: x, models: {x: {hub_id: a/b}}\n  bad", "could not be read"),
     ],

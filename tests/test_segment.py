@@ -30,7 +30,7 @@ def test_swedish_sentences(paragraph: str, sentences: list[str]) -> None:
     "paragraph",
     SAMPLE_PARAGRAPHS
     + [
-        "Slut.Nästa mening börjar utan mellanslag. Och \"citat.\" Sen?! Ja... Nej.",
+        'Slut.Nästa mening börjar utan mellanslag. Och "citat." Sen?! Ja... Nej.',
         "Se https://example.com/a.b?c=1. Mejla anna.b@example.se! Klart.",
     ],
 )

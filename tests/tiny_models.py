@@ -103,20 +103,25 @@ def build_tiny_marian(
     return folder
 
 
-def build_tiny_bart(
-    folder: Path, max_position_embeddings: int = 64, max_length: int = 12, seed: int = 0
-) -> Path:
+def build_tiny_bart(folder: Path, max_position_embeddings: int = 64, max_length: int = 12, seed: int = 0) -> Path:
     """A BART summarizer with a byte-level BPE tokenizer trained on the English corpus."""
     import torch
     from tokenizers import ByteLevelBPETokenizer
     from tokenizers.processors import RobertaProcessing
-    from transformers import BartConfig, BartForConditionalGeneration, GenerationConfig, PreTrainedTokenizerFast
+    from transformers import (
+        BartConfig,
+        BartForConditionalGeneration,
+        GenerationConfig,
+        PreTrainedTokenizerFast,
+    )
 
     folder.mkdir(parents=True, exist_ok=True)
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
     trained = ByteLevelBPETokenizer()
     trained.train(files=[str(DATA / "corpus_en.txt")], vocab_size=400, min_frequency=1, special_tokens=specials)
-    trained.post_processor = RobertaProcessing(("</s>", trained.token_to_id("</s>")), ("<s>", trained.token_to_id("<s>")))
+    trained.post_processor = RobertaProcessing(
+        ("</s>", trained.token_to_id("</s>")), ("<s>", trained.token_to_id("<s>"))
+    )
     # BartTokenizerFast(vocab_file=..., merges_file=...) silently yields a 5-token tokenizer
     # under transformers 5; wrapping the trained object keeps the whole vocabulary.
     tokenizer = PreTrainedTokenizerFast(

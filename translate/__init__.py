@@ -11,12 +11,30 @@ The public API (the CLI only calls these)::
 Importing this package is cheap: torch and transformers load only with the first model.
 """
 
-from translate.document import DroppedBlock, Document, Paragraph, Sentence, Stats, Summary
-from translate.errors import ConfigError, HandoutError, InputError, ModelLoadError, OutputError
+from translate.document import (
+    Document,
+    DroppedBlock,
+    Paragraph,
+    Sentence,
+    Stats,
+    Summary,
+)
+from translate.errors import (
+    ConfigError,
+    HandoutError,
+    InputError,
+    ModelLoadError,
+    OutputError,
+)
 from translate.output import default_output_path, write_atomic
-from translate.pipeline import Pipeline, PipelineOptions, load_document, prepare_document
+from translate.pipeline import (
+    Pipeline,
+    PipelineOptions,
+    load_document,
+    prepare_document,
+)
 from translate.reading import read_text
-from translate.registry import Registry, ModelSpec, load_registry
+from translate.registry import ModelSpec, Registry, load_registry
 from translate.render import FORMATS, render, render_clean
 
 __version__ = "0.1.0"

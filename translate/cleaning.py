@@ -117,9 +117,7 @@ def clean_text(text: str) -> CleanedText:
     reasons: list[str | None] = [chrome_reason(b) for b in blocks]
 
     # Everything from the comment section on belongs to the comments, not the post.
-    section_start = next(
-        (i for i, b in enumerate(blocks) if _COMMENT_SECTION.match(b) and reasons[i]), None
-    )
+    section_start = next((i for i, b in enumerate(blocks) if _COMMENT_SECTION.match(b) and reasons[i]), None)
     if section_start is not None:
         marker = blocks[section_start]
         for i in range(section_start + 1, len(blocks)):
@@ -138,10 +136,10 @@ def clean_text(text: str) -> CleanedText:
     title: str | None = None
     paragraphs: list[str] = []
     dropped: list[DroppedBlock] = []
-    for i, block in enumerate(blocks):
-        if reasons[i]:
-            dropped.append(DroppedBlock(text=block, reason=reasons[i]))
-        elif title is None and not paragraphs and _is_title(block, raw_blocks[i]):
+    for block, reason, raw in zip(blocks, reasons, raw_blocks):
+        if reason:
+            dropped.append(DroppedBlock(text=block, reason=reason))
+        elif title is None and not paragraphs and _is_title(block, raw):
             title = block
         else:
             paragraphs.append(block)

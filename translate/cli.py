@@ -30,6 +30,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
 class HandoutFormat(str, Enum):
     html = "html"
     md = "md"
@@ -48,9 +49,7 @@ class Device(str, Enum):
 
 
 Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback when something fails.")]
-Config = Annotated[
-    Optional[Path], typer.Option("--config", help="Another models.yaml to read model names from.")
-]
+Config = Annotated[Optional[Path], typer.Option("--config", help="Another models.yaml to read model names from.")]
 
 
 def _err(message: str) -> None:
@@ -86,7 +85,15 @@ def _progress_display(enabled: bool) -> Iterator[Callable[[str, int, int], None]
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     labels = {
         "load translation": "Loading translation model",
@@ -94,7 +101,7 @@ def _progress_display(enabled: bool) -> Iterator[Callable[[str, int, int], None]
         "translate": "Translating sentences",
         "summarize": "Summarizing",
     }
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -117,7 +124,8 @@ def _progress_display(enabled: bool) -> Iterator[Callable[[str, int, int], None]
 def run(
     input: Annotated[str, typer.Argument(help="The post: a text file, or - for standard input.")],
     model: Annotated[
-        Optional[str], typer.Option("--model", "-m", help="Translation model: models.yaml name, folder or hub id.")
+        Optional[str],
+        typer.Option("--model", "-m", help="Translation model: models.yaml name, folder or hub id."),
     ] = None,
     summarizer: Annotated[
         Optional[str],
@@ -130,10 +138,15 @@ def run(
     fmt: Annotated[HandoutFormat, typer.Option("--format", "-f", help="Handout format.")] = HandoutFormat.html,
     output: Annotated[
         Optional[str],
-        typer.Option("--output", "-o", help="Where to write; - for standard output. Default: POST.handout.FORMAT beside the post."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write; - for standard output. Default: POST.handout.FORMAT beside the post.",
+        ),
     ] = None,
     beams: Annotated[
-        Optional[int], typer.Option("--beams", min=1, help="Beam size. Default: the model's generation config.")
+        Optional[int],
+        typer.Option("--beams", min=1, help="Beam size. Default: the model's generation config."),
     ] = None,
     device: Annotated[Device, typer.Option("--device", help="auto uses a CUDA GPU when there is one.")] = Device.auto,
     config: Config = None,
@@ -144,9 +157,7 @@ def run(
     with _user_errors(debug):
         target = resolve_output(input, output, fmt.value)
         document = load_document(input)
-        options = PipelineOptions(
-            model=model, summarizer=summarizer, config=config, beams=beams, device=device.value
-        )
+        options = PipelineOptions(model=model, summarizer=summarizer, config=config, beams=beams, device=device.value)
         show_progress = not quiet and sys.stderr.isatty()
         with _progress_display(show_progress) as progress:
             pipeline = Pipeline(options, progress=progress)
@@ -169,7 +180,9 @@ def run(
 @app.command()
 def clean(
     input: Annotated[str, typer.Argument(help="The post: a text file, or - for standard input.")],
-    fmt: Annotated[CleanFormat, typer.Option("--format", "-f", help="text for reading, json for scripts.")] = CleanFormat.text,
+    fmt: Annotated[
+        CleanFormat, typer.Option("--format", "-f", help="text for reading, json for scripts.")
+    ] = CleanFormat.text,
     debug: Debug = False,
 ) -> None:
     """Show the paragraphs and sentences that would be translated, and what was dropped and why."""

@@ -105,11 +105,7 @@ class Document:
         """The JSON handout schema documented in the README."""
         return {
             "input": self.input,
-            "title": (
-                {"source": self.title.source, "translation": self.title.translation}
-                if self.title
-                else None
-            ),
+            "title": ({"source": self.title.source, "translation": self.title.translation} if self.title else None),
             "summary": self.summary.to_dict() if self.summary else None,
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             "models": {
@@ -124,9 +120,6 @@ class Document:
         return {
             "input": self.input,
             "title": self.title.source if self.title else None,
-            "paragraphs": [
-                {"text": p.source, "sentences": [s.source for s in p.sentences]}
-                for p in self.paragraphs
-            ],
+            "paragraphs": [{"text": p.source, "sentences": [s.source for s in p.sentences]} for p in self.paragraphs],
             "dropped": [d.to_dict() for d in self.dropped],
         }

@@ -142,8 +142,7 @@ def load_registry(path: str | Path | None = None) -> Registry:
             raise ConfigError(f"{config}: '{kind}' must be a mapping with 'default' and 'models'.")
         entries = section.get("models") or {}
         models[kind] = {
-            str(name): _parse_spec(str(name), kind, raw, config.parent, config)
-            for name, raw in entries.items()
+            str(name): _parse_spec(str(name), kind, raw, config.parent, config) for name, raw in entries.items()
         }
         default = section.get("default")
         if default is None and kind == "translation":
@@ -156,7 +155,7 @@ def availability(spec: ModelSpec) -> str:
     """Say whether a model can be loaded here without the network."""
     if spec.local_path is not None:
         return f"local folder {spec.local_path}"
-    if spec.path is not None and not spec.hub_id:
+    if not spec.hub_id:
         return f"missing: folder {spec.path} does not exist"
     from huggingface_hub import try_to_load_from_cache
 

@@ -9,9 +9,42 @@ from functools import lru_cache
 # Abbreviations common in Swedish blog prose that the Moses Swedish list lacks
 # (or has only in lower case); a period after them does not end a sentence.
 EXTRA_SWEDISH_ABBREVIATIONS = [
-    "Ca", "ca", "Jfr", "jfr", "kap", "milj", "mdr", "tel", "bl", "fr.a", "Fr.a", "T.ex", "Bl.a",
-    "Dvs", "D.v.s", "S.k", "O.s.v", "osv", "m.a.o", "M.a.o", "p.g.a", "P.g.a", "pga", "Pga",
-    "dvs", "tex", "Tex", "st", "kr", "resp", "avd", "ang", "betr", "s", "sid", "uppl",
+    "Ca",
+    "ca",
+    "Jfr",
+    "jfr",
+    "kap",
+    "milj",
+    "mdr",
+    "tel",
+    "bl",
+    "fr.a",
+    "Fr.a",
+    "T.ex",
+    "Bl.a",
+    "Dvs",
+    "D.v.s",
+    "S.k",
+    "O.s.v",
+    "osv",
+    "m.a.o",
+    "M.a.o",
+    "p.g.a",
+    "P.g.a",
+    "pga",
+    "Pga",
+    "dvs",
+    "tex",
+    "Tex",
+    "st",
+    "kr",
+    "resp",
+    "avd",
+    "ang",
+    "betr",
+    "s",
+    "sid",
+    "uppl",
 ]
 
 
@@ -57,7 +90,12 @@ def split_sentences(paragraph: str) -> list[str]:
 
 # Where a long sentence may be cut, best first: after clause punctuation, before a
 # dash, then at any space.
-_CUT_PATTERNS = [re.compile(r"(?<=[;:])\s"), re.compile(r"(?<=,)\s"), re.compile(r"\s(?=[–—-]\s)"), re.compile(r"\s")]
+_CUT_PATTERNS = [
+    re.compile(r"(?<=[;:])\s"),
+    re.compile(r"(?<=,)\s"),
+    re.compile(r"\s(?=[–—-]\s)"),
+    re.compile(r"\s"),
+]
 
 
 def split_to_fit(text: str, count_tokens: Callable[[str], int], limit: int) -> list[str]:
@@ -74,9 +112,7 @@ def split_to_fit(text: str, count_tokens: Callable[[str], int], limit: int) -> l
             return _pack(text, cuts, count_tokens, limit)
     # One enormous "word" (a URL, a run of symbols): halve it until it fits.
     middle = len(text) // 2
-    return split_to_fit(text[:middle], count_tokens, limit) + split_to_fit(
-        text[middle:], count_tokens, limit
-    )
+    return split_to_fit(text[:middle], count_tokens, limit) + split_to_fit(text[middle:], count_tokens, limit)
 
 
 def pack_greedy(segments: list[str], count_tokens: Callable[[str], int], limit: int) -> list[str]:

@@ -82,9 +82,7 @@ class Seq2SeqGenerator:
             return kwargs
         # A cap from the input length with headroom, never a fixed small one; bounded by
         # the decoder's positions, which the input limit above keeps out of reach.
-        kwargs["max_new_tokens"] = min(
-            self.max_positions - 1, math.ceil(OUTPUT_RATIO * input_tokens) + OUTPUT_SLACK
-        )
+        kwargs["max_new_tokens"] = min(self.max_positions - 1, math.ceil(OUTPUT_RATIO * input_tokens) + OUTPUT_SLACK)
         return kwargs
 
     def _batches(self, lengths: list[int]) -> list[list[int]]:
@@ -124,9 +122,7 @@ class Seq2SeqGenerator:
             encoded = self.tokenizer([pieces[i] for i in batch], return_tensors="pt", padding=True)
             encoded = {k: v.to(self.device) for k, v in encoded.items()}
             with torch.inference_mode():
-                generated = self.model.generate(
-                    **encoded, **self.generation_kwargs(max(lengths[i] for i in batch))
-                )
+                generated = self.model.generate(**encoded, **self.generation_kwargs(max(lengths[i] for i in batch)))
             # The first position is the decoder start token, not generated text.
             new_tokens = generated[:, 1:]
             self.generated_tokens += int((new_tokens != pad_id).sum()) if pad_id is not None else new_tokens.numel()
