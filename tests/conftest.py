@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+# No test may reach the network or a real Hugging Face cache. This must happen before
+# huggingface_hub is first imported (it reads these once), hence here and not in a fixture.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="handout-tests-hf-")
+atexit.register(shutil.rmtree, os.environ["HF_HOME"], ignore_errors=True)
 
 from tiny_models import build_tiny_bart, build_tiny_marian  # noqa: E402
 
@@ -30,13 +39,6 @@ SAMPLE_PARAGRAPHS = [
     "I morgon ska vi åka skidor om vädret tillåter. Vad gör du själv när det snöar så här mycket?",
 ]
 SAMPLE_CHROME = ["Delning 7", "Lämna ett svar", "Logga ut", "Ansluter till", "bloggare gillar"]
-
-
-@pytest.fixture(autouse=True)
-def _offline(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No test may reach the network or a real Hugging Face cache."""
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setenv("HF_HOME", str(tmp_path_factory.getbasetemp() / "hf-home"))
 
 
 @pytest.fixture(scope="session")

@@ -295,3 +295,13 @@ def test_run_from_standard_input_to_standard_output(cli, tiny_marian: Path) -> N
         "Ett stycke. Två meningar.",
         "Tredje stycket här.",
     ]
+
+
+def test_missing_summarizer_fails_before_translating(post: Path, tmp_path: Path, tiny_marian: Path) -> None:
+    from translate import ModelLoadError, Pipeline, PipelineOptions, load_document
+
+    pipeline = Pipeline(PipelineOptions(model=str(tiny_marian), summarizer="distilbart-cnn"))
+    document = load_document(post)
+    with pytest.raises(ModelLoadError, match="--summarizer extractive"):
+        pipeline.process(document)
+    assert all(s.translation is None for s in document.all_sentences())

@@ -169,6 +169,9 @@ class Pipeline:
             )
         started = time.perf_counter()
         load_before = self.seconds_load
+        # Both models load before any work, so a missing summarizer fails in seconds,
+        # not after the whole translation.
+        self.load_models()
         self.translate_document(document)
         self.summarize_document(document)
         document.stats.seconds_load = self.seconds_load - load_before

@@ -218,6 +218,8 @@ def _load_failure_message(spec: ModelSpec, error: Exception) -> str:
         else "the first run needs the network to download it (about 300 MB for opus-mt); "
         "after that it is cached and HF_HUB_OFFLINE=1 works"
     )
+    if spec.kind == "summarization":
+        how += "; or use --summarizer extractive, which needs no model"
     return (
         f"Could not load the {spec.kind} model '{spec.name}' (Hugging Face id {spec.hub_id}"
         f"{', revision ' + spec.revision if spec.revision else ''}): {detail}. "
