@@ -80,3 +80,24 @@ def test_malformed_config(tmp_path: Path, content: str, message: str) -> None:
 def test_missing_config(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_registry(tmp_path / "nope.yaml")
+
+
+def test_unreachable_hub_fails_fast_with_advice(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from translate import ModelLoadError
+    from translate.registry import load_seq2seq
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError("Name or service not known")
+
+    monkeypatch.delenv("HF_HUB_OFFLINE")
+    for proxy in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(proxy, raising=False)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    spec = load_registry().resolve("distilbart-cnn", "summarization")
+    with pytest.raises(ModelLoadError) as error:
+        load_seq2seq(spec, "cpu")
+    message = str(error.value)
+    assert "sshleifer/distilbart-cnn-12-6" in message and "cannot be reached" in message
+    assert "--summarizer extractive" in message

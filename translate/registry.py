@@ -190,6 +190,8 @@ def load_seq2seq(spec: ModelSpec, device: str) -> tuple[Any, Any]:
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+    if spec.local_path is None and not is_available(spec):
+        _require_hub_connection(spec)
     kwargs: dict[str, Any] = {}
     if spec.local_path is None and spec.revision:
         kwargs["revision"] = spec.revision
@@ -203,18 +205,44 @@ def load_seq2seq(spec: ModelSpec, device: str) -> tuple[Any, Any]:
     return tokenizer, model
 
 
-def _load_failure_message(spec: ModelSpec, error: Exception) -> str:
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+def _offline_requested() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+
+
+def _require_hub_connection(spec: ModelSpec) -> None:
+    """Fail in seconds when a model must be downloaded and the hub cannot be reached.
+
+    Without this, huggingface_hub retries for about 45 seconds and prints each retry.
+    """
+    if _offline_requested() or any(
+        os.environ.get(name) for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+    ):
+        return  # offline: from_pretrained fails at once; behind a proxy we cannot probe directly
+    import socket
+    from urllib.parse import urlparse
+
+    from huggingface_hub import constants
+
+    host = urlparse(constants.ENDPOINT).hostname or ""
+    try:
+        socket.create_connection((host, 443), timeout=5).close()
+    except OSError as error:
+        raise ModelLoadError(_load_failure_message(spec, error, no_network=True)) from error
+
+
+def _load_failure_message(spec: ModelSpec, error: Exception, no_network: bool = False) -> str:
+    detail = str(error).strip().splitlines()[0].rstrip(".") if str(error).strip() else type(error).__name__
+    if no_network:
+        detail = f"it is not downloaded yet and the Hugging Face hub cannot be reached ({detail})"
     if spec.local_path is not None or (spec.path is not None and not spec.hub_id):
         return (
             f"Could not load the {spec.kind} model '{spec.name}' from the folder {spec.location}: "
             f"{detail}. The folder must hold a transformers model (config.json, weights, tokenizer files)."
         )
-    offline = os.environ.get("HF_HUB_OFFLINE") in ("1", "true", "TRUE", "yes")
     how = (
         "HF_HUB_OFFLINE is set, so only models already in the Hugging Face cache can be used; "
         "unset it for one run with the network to download the model"
-        if offline
+        if _offline_requested()
         else "the first run needs the network to download it (about 300 MB for opus-mt); "
         "after that it is cached and HF_HUB_OFFLINE=1 works"
     )
