@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLE_CHROME, SAMPLE_PARAGRAPHS, SAMPLE_TITLE, SEED_POST, subprocess_env
+from markupsafe import escape
 
 from translate.segment import split_sentences
 
@@ -147,15 +148,29 @@ def test_clean_reads_standard_input(cli) -> None:
 
 
 @pytest.mark.skipif(not SEED_POST.exists(), reason="the shared sample post is not beside this checkout")
-def test_real_post_end_to_end(cli, tmp_path: Path, tiny_marian: Path, tiny_bart: Path) -> None:
+@pytest.mark.parametrize("summarizer", ["bart", "extractive"])
+def test_real_post_end_to_end(cli, tmp_path: Path, tiny_marian: Path, tiny_bart: Path, summarizer: str) -> None:
+    chosen = str(tiny_bart) if summarizer == "bart" else "extractive"
     out = tmp_path / "seed.json"
-    result = cli("run", SEED_POST, "-m", tiny_marian, "-s", tiny_bart, "-f", "json", "-o", out)
+    result = cli("run", SEED_POST, "-m", tiny_marian, "-s", chosen, "-f", "json", "-o", out)
     assert result.exit_code == 0, result.output
     handout = json.loads(out.read_text(encoding="utf-8"))
     assert handout["title"]["source"] == "En ekonomi för samverkan"
+    assert handout["title"]["translation"].strip()
     assert len(handout["paragraphs"]) == 5
     _assert_aligned(handout)
-    assert "profil 3" not in out.read_text(encoding="utf-8")
+    assert handout["summary"]["method"] == ("abstractive" if summarizer == "bart" else "extractive")
+    assert handout["summary"]["text"].strip()
+    chrome = ["profil 3", "Leave a Reply", "Log Out", "bloggers like this", "WordPress.com Logo"]
+    for fmt in ("md", "html"):
+        target = tmp_path / f"seed.{fmt}"
+        result = cli("run", SEED_POST, "-m", tiny_marian, "-s", chosen, "-f", fmt, "-o", target)
+        assert result.exit_code == 0, result.output
+        text = target.read_text(encoding="utf-8")
+        for paragraph in handout["paragraphs"]:
+            rendered = paragraph["source"] if fmt == "md" else str(escape(paragraph["source"]))
+            assert rendered in text
+        assert not any(c in text for c in chrome)
 
 
 def test_models_lists_entries_and_availability(cli, tmp_path: Path, tiny_marian: Path) -> None:
