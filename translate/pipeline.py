@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarize import extractive_summary, summarize_abstractive
 from translate.cleaning import clean_text
 from translate.document import Document, Paragraph, Sentence, Summary
 from translate.errors import InputError
@@ -20,6 +21,7 @@ from translate.registry import (
     resolve_device,
 )
 from translate.segment import split_sentences
+from translate.seq2seq import GenerationOptions, Seq2SeqGenerator, Task
 
 # Called as progress(stage, done, total); stage is "load translation",
 # "load summarization", "translate" or "summarize".
@@ -85,33 +87,31 @@ class Pipeline:
             self.registry.resolve(summarizer, "summarization") if self.summary_method == "abstractive" else None
         )
         # Models load on first use, so that building a Pipeline is cheap.
-        self._translator = None
-        self._summarizer = None
+        self._translator: Seq2SeqGenerator | None = None
+        self._summarizer: Seq2SeqGenerator | None = None
         self.seconds_load = 0.0
 
-    def _load(self, spec: ModelSpec, task: str):  # type: ignore[no-untyped-def]
-        from translate.seq2seq import GenerationOptions, Seq2SeqGenerator
-
+    def _load(self, spec: ModelSpec, task: Task) -> Seq2SeqGenerator:
         started = time.perf_counter()
         self.progress(f"load {task}", 0, 1)
         generator = Seq2SeqGenerator(
             spec,
             resolve_device(self.options.device),
             GenerationOptions(beams=self.options.beams, max_batch_tokens=self.options.max_batch_tokens),
-            task=task,  # type: ignore[arg-type]
+            task=task,
         )
         self.progress(f"load {task}", 1, 1)
         self.seconds_load += time.perf_counter() - started
         return generator
 
     @property
-    def translator(self):  # type: ignore[no-untyped-def]
+    def translator(self) -> Seq2SeqGenerator:
         if self._translator is None:
             self._translator = self._load(self.translation_spec, "translation")
         return self._translator
 
     @property
-    def summarizer(self):  # type: ignore[no-untyped-def]
+    def summarizer(self) -> Seq2SeqGenerator | None:
         if self._summarizer is None and self.summarization_spec is not None:
             self._summarizer = self._load(self.summarization_spec, "summarization")
         return self._summarizer
@@ -142,14 +142,12 @@ class Pipeline:
         started = time.perf_counter()
         english = [s.translation for p in document.paragraphs for s in p.sentences if s.translation]
         if self.summary_method == "extractive":
-            text = _extractive(english, self.options.summary_sentences)
+            text = extractive_summary(english, max_sentences=self.options.summary_sentences)
             document.summary = Summary(text=text, method="extractive", model="textrank") if text else None
             document.summarization_model = "textrank" if text else None
         elif self.summary_method == "abstractive" and english:
-            from summarize import summarize_abstractive
-
-            assert self.summarization_spec is not None
             summarizer = self.summarizer  # loads the model, which counts as load time
+            assert summarizer is not None and self.summarization_spec is not None
             started = time.perf_counter()
             text = summarize_abstractive(
                 english, summarizer, lambda done, total: self.progress("summarize", done, total)
@@ -185,9 +183,3 @@ class Pipeline:
     def run_text(self, text: str, input_name: str = "<text>") -> Document:
         """The same for text already in memory."""
         return self.process(prepare_document(text, input_name))
-
-
-def _extractive(sentences: list[str], max_sentences: int) -> str:
-    from summarize import extractive_summary
-
-    return extractive_summary(sentences, max_sentences=max_sentences)
