@@ -58,3 +58,22 @@ def test_single_short_block_is_body_not_title() -> None:
     cleaned = clean_text("Bara en rad")
     assert cleaned.title is None
     assert cleaned.paragraphs == ["Bara en rad"]
+
+
+@pytest.mark.parametrize(
+    "marker", ["Leave a Reply", "Lämna ett svar", "3 kommentarer", '2 thoughts on "Vintern i Norrland"', "Kommentarer"]
+)
+def test_comment_section_drops_everything_after_it(marker: str) -> None:
+    cleaned = clean_text(f"Rubrik\n\nInlägget.\n\n{marker}\n\nAnna sa: Vilken fin text om vintern!\n\nSvara")
+    assert cleaned.paragraphs == ["Inlägget."]
+    assert [d.text for d in cleaned.dropped] == [marker, "Anna sa: Vilken fin text om vintern!", "Svara"]
+
+
+def test_sentence_that_starts_like_a_comment_marker_is_content() -> None:
+    text = "Rubrik\n\nComments on the new law are welcome until May.\n\nKommentarer från läsarna kom snabbt in."
+    cleaned = clean_text(text)
+    assert cleaned.paragraphs == [
+        "Comments on the new law are welcome until May.",
+        "Kommentarer från läsarna kom snabbt in.",
+    ]
+    assert cleaned.dropped == []

@@ -15,9 +15,10 @@ MAX_LABEL_WORDS = 4
 
 # A comment form or comment list starts here; nothing after it is the post.
 _COMMENT_SECTION = re.compile(
-    r"^(leave a (reply|comment)|lämna (ett svar|en kommentar)|skriv en kommentar"
-    r"|(\d+|en|ett|one) (comments?|kommentar(er)?)|comments?|kommentarer"
-    r"|fill in your details below|fyll i dina uppgifter nedan)\b",
+    r"^(?:(leave a (reply|comment)|lämna (ett svar|en kommentar)|skriv en kommentar)\b.{0,40}"
+    r"|(\d+|en|ett|one|no|inga) (comments?|kommentar(er)?|thoughts?|svar)( (on|till|på) .{0,150})?"
+    r"|comments?|kommentarer"
+    r"|(fill in your details below|fyll i dina uppgifter nedan)\b.*)$",
     re.IGNORECASE,
 )
 
