@@ -6,46 +6,26 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-# Abbreviations common in Swedish blog prose that the Moses Swedish list lacks
-# (or has only in lower case); a period after them does not end a sentence.
+# Abbreviations common in Swedish blog prose that the Moses Swedish list lacks (or has
+# only in lower case); a period after them never ends a sentence.
 EXTRA_SWEDISH_ABBREVIATIONS = [
-    "Ca",
-    "ca",
-    "Jfr",
-    "jfr",
-    "kap",
-    "milj",
-    "mdr",
-    "tel",
-    "bl",
-    "fr.a",
-    "Fr.a",
-    "T.ex",
-    "Bl.a",
-    "Dvs",
-    "D.v.s",
-    "S.k",
-    "O.s.v",
-    "osv",
-    "m.a.o",
-    "M.a.o",
-    "p.g.a",
-    "P.g.a",
-    "pga",
-    "Pga",
-    "dvs",
-    "tex",
-    "Tex",
-    "st",
-    "kr",
-    "resp",
-    "avd",
-    "ang",
-    "betr",
-    "s",
-    "sid",
-    "uppl",
-]
+    "Ca", "ca", "Jfr", "jfr", "kap", "Kap", "milj", "mdr", "tel", "Tel", "resp", "avd", "ang", "betr",
+    "sid", "uppl", "inkl", "exkl", "fr.a", "Fr.a", "T.ex", "Bl.a", "Dvs", "D.v.s", "S.k", "O.s.v", "osv",
+    "m.a.o", "M.a.o", "p.g.a", "P.g.a", "pga", "Pga", "tex", "Tex", "Kl", "Nr", "Fr.o.m", "T.o.m",
+    "mån", "tis", "ons", "tors", "fre", "lör", "sön", "fil", "kand", "Fig", "fig", "bil", "tfn",
+]  # fmt: skip
+# Abbreviations that end no sentence when a number follows ("v. 34", "5 jan. 2020"),
+# but may when a word does.
+SWEDISH_NUMERIC_ABBREVIATIONS = [
+    "v", "s", "nr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec",
+]  # fmt: skip
+# Entries of the Moses Swedish list that wrongly keep a sentence going ("Svaret är nej. Frågan ...").
+MOSES_ENTRIES_TO_DROP = ["nej", "Nej"]
+
+# Boundaries Moses misses: a line of dialogue after a finished one ("– Hej. – Hej själv."),
+# and a sentence ending in the single-character ellipsis before a capital.
+_ENUMERATOR = re.compile(r"^(\d{1,3}|[a-zA-Z]|[IVXivx]{1,4})[.)]$")
+_EXTRA_BOUNDARIES = re.compile(r"(?<=[.!?…])\s+(?=[–—] )|(?<=…)\s+(?=[A-ZÅÄÖ])")
 
 
 @lru_cache(maxsize=1)
@@ -54,10 +34,14 @@ def _splitter():  # type: ignore[no-untyped-def]
 
     splitter = SentenceSplitter(language="sv")
     # sentence-splitter 1.4 (pinned) reads one prefix file and offers no way to add to it;
-    # its table is a plain dict, so extend it in place.
+    # its table is a plain dict, so adjust it in place.
     table = splitter._SentenceSplitter__non_breaking_prefixes  # type: ignore[attr-defined]
+    for prefix in MOSES_ENTRIES_TO_DROP:
+        table.pop(prefix, None)
     for prefix in EXTRA_SWEDISH_ABBREVIATIONS:
         table.setdefault(prefix, SentenceSplitter.PrefixType.DEFAULT)
+    for prefix in SWEDISH_NUMERIC_ABBREVIATIONS:
+        table.setdefault(prefix, SentenceSplitter.PrefixType.NUMERIC_ONLY)
     return splitter
 
 
@@ -84,8 +68,17 @@ def split_sentences(paragraph: str) -> list[str]:
         if found > 0 and paragraph[found - 1] == " " and found not in starts:
             starts.append(found)
         cursor = found + len(piece)
-    bounds = starts + [len(paragraph)]
-    return [paragraph[a:b].strip() for a, b in zip(bounds, bounds[1:]) if paragraph[a:b].strip()]
+    starts.extend(m.end() for m in _EXTRA_BOUNDARIES.finditer(paragraph))
+    bounds = sorted(set(starts)) + [len(paragraph)]
+    sentences = [paragraph[a:b].strip() for a, b in zip(bounds, bounds[1:]) if paragraph[a:b].strip()]
+    # A list enumerator ("1.", "b)", "IV.") is never a sentence of its own.
+    merged: list[str] = []
+    for sentence in sentences:
+        if merged and _ENUMERATOR.match(merged[-1]):
+            merged[-1] = f"{merged[-1]} {sentence}"
+        else:
+            merged.append(sentence)
+    return merged
 
 
 # Where a long sentence may be cut, best first: after clause punctuation, before a
