@@ -138,7 +138,7 @@ def test_clean_text_shows_reasons(cli, post: Path) -> None:
     result = cli("clean", post)
     assert result.exit_code == 0
     assert "Title: Vintern i Norrland" in result.stdout
-    assert "[comment section] Lämna ett svar" in result.stdout
+    assert "[comment form] Lämna ett svar" in result.stdout
 
 
 def test_clean_reads_standard_input(cli) -> None:

@@ -1,4 +1,10 @@
-"""Cleaning: split a post into title and body paragraphs and drop blog chrome, with a reason for each drop."""
+"""Cleaning: find a post's title, body and comments among its blocks, and drop blog chrome with a reason for each drop.
+
+Chrome is recognized by what it says (interface phrases in Swedish and English, dates,
+bylines, link rows) and by where it stands: labels above the title are the site's name
+and menu, labels in the chrome after the body are stray captions, and everything after
+a comment heading is comments and comment form, not the post.
+"""
 
 from __future__ import annotations
 
@@ -6,145 +12,308 @@ import re
 from dataclasses import dataclass, field
 
 from translate.document import DroppedBlock
+from translate.formats import LIST_ITEM, Block, ParsedPost, parse_plain_text
 
 # Blocks longer than this are prose even if they mention "Gilla" or "Facebook".
 MAX_CHROME_WORDS = 25
 MAX_TITLE_WORDS = 15
 MAX_TITLE_CHARS = 120
-MAX_LABEL_WORDS = 4
+MAX_LABEL_WORDS = 8
 
-# A comment form or comment list starts here; nothing after it is the post.
-_COMMENT_SECTION = re.compile(
-    r"^(?:(leave a (reply|comment)|lämna (ett svar|en kommentar)|skriv en kommentar)\b.{0,40}"
-    r"|(\d+|en|ett|one|no|inga) (comments?|kommentar(er)?|thoughts?|svar)( (on|till|på) .{0,150})?"
-    r"|comments?|kommentarer"
-    r"|(fill in your details below|fyll i dina uppgifter nedan)\b.*)$",
+_MONTHS = (
+    r"(?:jan(?:uari|uary)?|feb(?:ruari|ruary)?|mar(?:s|ch)?|apr(?:il)?|maj|may|jun[ie]?|jul[iy]?|aug(?:usti|ust)?"
+    r"|sep(?:t|tember)?|okt(?:ober)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAYS = r"(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_TIME = r"(?:(?:kl\.?|at|klockan)\s*)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?"
+_DATE = (
+    rf"(?:{_WEEKDAYS},?\s+)?(?:(?:den\s+)?\d{{1,2}}\s+{_MONTHS}(?:,?\s+\d{{4}})?|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
+    rf"(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})"
+)
+# A block that is nothing but a date and maybe a time, like "14 april 2021 kl. 19:02".
+_DATE_ONLY = re.compile(rf"^{_DATE}(?:,?\s+{_TIME})?$|^{_TIME}$", re.IGNORECASE)
+
+_SHARE_WORDS = (
+    r"tweet|twitter|x|facebook|linkedin|pinterest|tumblr|reddit|whatsapp|telegram|pocket|messenger|e-?post|email"
+    r"|e-mail|print|skriv ut|kopiera länk|copy link|mer|more|blogthis!|skicka med e-post|email this"
+)
+
+# Comment headings: the comments below a post start here.
+_COMMENTS_START = re.compile(
+    r"^(?:(?:\d+|en|ett|one|no|inga|två|tre) (?:kommentarer?|comments?|thoughts?|svar|responses?)"
+    r"(?: (?:on|till|på|to|om) .{0,150})?|(?:kommentarer|comments|responses?|svar)(?: \(\d+\))?)\s*:?$"
+    r"|^svar från .{1,60}$"
+    r"|^.{1,40}\s(?:skriver|says|säger|sa|svarade|wrote|skrev)\s*(?::|\.\.\.|…)?$",
+    re.IGNORECASE,
+)
+# A comment form starts here; nothing after it is written by the post's author.
+_FORM_START = re.compile(
+    r"^(?:leave a (?:reply|comment)|lämna (?:ett svar|en kommentar)|skriv en kommentar|skicka en kommentar"
+    r"|post a comment|logga in för att (?:svara|kommentera)|log in to (?:reply|comment)"
+    r"|fill in your details below|fyll i dina uppgifter nedan)\b",
+    re.IGNORECASE,
+)
+# Lines that belong to a comment but are not its text: author, date, reply buttons.
+_COMMENT_METADATA = re.compile(
+    rf"^(?:svara|reply|citera|quote|anmäl|report|permalänk|permalink|gilla|like|svara på kommentaren)$"
+    rf"|^.{{1,40}}\s(?:skriver|says|säger|sa|svarade|wrote|skrev)\s*(?::|\.\.\.|…)?$|^svar från .{{1,60}}$"
+    rf"|^{_DATE}(?:,?\s+{_TIME})?$",
     re.IGNORECASE,
 )
 
-# (pattern, reason): a short block matching a pattern is chrome.
-_CHROME_PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(p, re.IGNORECASE), reason)
-    for p, reason in [
+# (reason, pattern): a short block matching a pattern is chrome.
+_CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (reason, re.compile(pattern, re.IGNORECASE))
+    for reason, pattern in [
         (
-            r"^(you are commenting using|du kommenterar med ditt)|log out / change"
-            r"|logga ut / ändra|^(connecting to|ansluter till) %s|^notify me of|^meddela mig"
-            r"|^avbryt svar|^cancel reply",
             "comment form",
+            r"^(?:you are commenting using|du kommenterar med ditt)|log out\s*/\s*change|logga ut\s*/\s*ändra"
+            r"|^(?:connecting to|ansluter till) %s|^notify me of|^meddela mig|^(?:avbryt svar|cancel reply)$"
+            r"|^your email address will not be published|^din e-postadress (?:kommer inte|publiceras inte)"
+            r"|^(?:obligatoriska fält|required fields)|^(?:comment|kommentar|name|namn|e-?post|email|e-mail|website"
+            r"|webbplats|hemsida|e-postadress)\s*\*?$|^save my name|^spara (?:mitt namn|namn)"
+            r"|^(?:post comment|publicera kommentar|skicka kommentar|what are your thoughts\??|write a response)$"
+            r"|^(?:kommentera|comment)$",
         ),
         (
-            r"^(wordpress\.com logo|twitter picture|facebook photo|google\+ photo"
-            r"|wordpress\.com-logga|twitter-bild|facebook-foto)$",
             "comment form (login icon)",
+            r"^(?:wordpress\.com logo|twitter picture|facebook photo|google\+ photo|wordpress\.com-logga"
+            r"|twitter-bild|facebook-foto)$",
         ),
+        ("log-in or sign-up link", r"^(?:logga in|log in|sign in|get started|sign up|registrera dig|bli medlem)$"),
         (
-            r"%d (bloggers|bloggare) (like|gillar)|^(like|gilla) (this|detta):?$|^(like|gilla)$"
-            r"|^(share|dela) (this|detta):?$|^(click|klicka) (to share|för att dela)"
-            r"|^(loading|laddar in)\s*(\.\.\.|…)?$|^(tweet|twitter|facebook|e-?post|email|print|skriv ut)$",
             "like or share buttons",
+            rf"%d (?:bloggers|bloggare) (?:like|gillar)|^(?:like|gilla)(?: (?:this|detta|det här|inlägget))?:?$"
+            rf"|^(?:share|dela)(?: (?:this|detta|det här|sidan|inlägget))?:?$|^(?:click|klicka) (?:to share|för att dela)"
+            rf"|^(?:gilla |like )?(?:loading|laddar(?: in)?)\s*(?:\.\.\.|…)?$|^(?:{_SHARE_WORDS})$"
+            rf"|^(?:dela|share) (?:på|on|via|i) [\w.+-]+$|^\d+\s+(?:likes?|gillar|visningar|views|claps|gilla-markeringar)$"
+            rf"|^(?:gilla inlägget|like (?:the )?post)$|^\d{{1,6}}$",
         ),
         (
-            r"^(publicerat av|posted by|postat i|posted in|kategorier:|categories:|etiketter:"
-            r"|tags:|taggar:|filed under|arkiverat under)",
-            "byline, category or tag list",
+            "byline, date or tags",
+            r"^(?:publicerat|publicerad|uppdaterad|postat|posted|published|updated|upplagd|skrivet|written"
+            r"|senast (?:uppdaterad|ändrad|granskad)|last (?:updated|modified))\b.{0,100}$"
+            r"|^(?:av|by) [A-ZÅÄÖ][\w.-]+(?: [A-ZÅÄÖ][\w.-]+){0,3}$"
+            r"|^(?:kategorier|kategori|categories|category|etiketter|taggar|tags|tagged|ämnen|filed under"
+            r"|arkiverat under|postat i|posted in)\b"
+            r"|^(?:ämne|tråd|inlägg) (?:skapat|startat|skrivet) av\b|\b\d+ min(?:uter)? (?:read|läsning|läsningstid)\b"
+            r"|^.{1,40} · (?:follow|följ)$|^admin$",
         ),
         (
-            r"^(← ?)?(föregående|nästa|previous|next) (inlägg|post)( ?→)?$|^(hoppa till innehåll|skip to content"
-            r"|meny|menu|sök|search)$",
             "navigation",
+            r"^(?:← ?)?(?:föregående|nästa|previous|next|äldre|senare|newer|older)(?: (?:inlägg|post|entries"
+            r"|sida|page|inlägget))?(?: ?→)?$|^←|→$|^(?:hoppa till (?:innehåll|innehållet|huvudinnehållet)"
+            r"|skip to (?:main )?content|meny|menu|sök|search|hem|home|start|startsida|tillbaka|back"
+            r"|till toppen|back to top|bloggarkiv|arkiv|archive|lyssna|listen|translate|översätt)$"
+            r"|^(?:sida|page) \d+ (?:av|of) \d+$|^\S[^.!?]{0,40}(?: [›»>/|] [^.!?]{1,40}){2,}$",
         ),
-        (r"^(relaterade inlägg|related( posts)?|liknande)$", "related posts"),
-        (r"^(vi använder cookies|this site uses cookies|integritet (&|och) cookies)", "cookie notice"),
         (
-            r"^(blogga med wordpress\.com|blog at wordpress\.com|skapa en gratis webbplats"
-            r"|create a free website|powered by wordpress)",
-            "site footer",
+            "related posts",
+            r"^(?:relaterade inlägg|relaterat|related(?: posts| articles)?|liknande(?: inlägg)?|läs också|läs även"
+            r"|read more|läs mer|more from .{1,40}|mer från .{1,40}|senaste inläggen|populära inlägg|se alla"
+            r"|see all|you might also like|du kanske också gillar)\s*:?$",
         ),
+        (
+            "cookie notice",
+            r"vi använder (?:oss av )?cookies|this (?:site|website) uses cookies|we use cookies"
+            r"|integritet (?:&|och) cookies|cookiepolicy|cookie policy"
+            r"|^(?:ok|okej|godkänn(?: alla)?|accept(?: all)?|inställningar|settings|neka|reject(?: all)?)$",
+        ),
+        (
+            "site footer",
+            r"^(?:blogga med wordpress\.com|blog at wordpress\.com|skapa en gratis webbplats|create a free website"
+            r"|(?:proudly )?powered by \w+|tema:? \w+|theme:? \w+|tillhandahålls av|©|copyright|skapad med \w+"
+            r"|ansvarig utgivare|om webbplatsen|tillgänglighetsredogörelse|help$|status$|about$|careers$"
+            r"|privacy$|terms$)",
+        ),
+        (
+            "newsletter or subscription",
+            r"^(?:prenumerera|subscribe|anmäl dig till (?:vårt )?nyhetsbrev|sign up for|tack för att du läser"
+            r"|du får (?:det här|detta) (?:mejl|mejlet|e-?postmeddelande)|avregistrera|unsubscribe)"
+            r"|prenumerera (?:gratis|på)",
+        ),
+        ("page feedback", r"^(?:hjälpte informationen|var (?:den här )?sidan till hjälp|was this (?:page )?helpful)"),
+        ("reply or quote button", r"^(?:svara|reply|citera|quote|anmäl|report|permalänk|permalink)$"),
+        ("a row of links", r"^[^.!?]{1,40}(?: \| [^.!?]{1,40}){2,}$"),
+        ("bare link", r"^(?:https?://|www\.)\S+$"),
     ]
 ]
 
-_SENTENCE_END = re.compile(r"[.!?…:;]\W*$")
+_VALEDICTION = re.compile(
+    r"^(?:(?:med )?(?:vänliga|varma|bästa|många|glada|kärleksfulla) hälsningar|hälsningar|mvh|kram(?:ar)?"
+    r"|(?:best |kind |warm )?regards|cheers|vänligen)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…:;,]['\"”’»)\]]*$")
+# A title may end in a question mark ("Bästa tiden för gäddfiske?"), not in other punctuation.
+_NOT_TITLE_END = re.compile(r"[.!…:;,]['\"”’»)\]]*$")
+_EMAIL_SIGNATURE = re.compile(r"^--\s*$")
+
+
+@dataclass
+class CleanOptions:
+    """How much cleaning to do."""
+
+    keep_comments: bool = False  # keep the comments below a post, as their own section
+    keep_all: bool = False  # no cleaning at all: every block is kept
 
 
 @dataclass
 class CleanedText:
-    """A post split into its title, the paragraphs to translate, and what was dropped."""
+    """A post split into its title, the blocks to translate, the comments, and what was dropped."""
 
     title: str | None
-    paragraphs: list[str]
+    paragraphs: list[Block]
+    comments: list[Block] = field(default_factory=list)
     dropped: list[DroppedBlock] = field(default_factory=list)
 
 
-def split_blocks(text: str) -> list[str]:
-    """Blocks as written: separated by blank lines, line breaks kept."""
-    return [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
-
-
-def join_lines(block: str) -> str:
-    """Hard-wrapped lines become one line with single spaces."""
-    return re.sub(r"\s+", " ", block).strip()
-
-
-def chrome_reason(block: str) -> str | None:
-    """Why a block is blog chrome, or None if it looks like content."""
-    if len(block.split()) > MAX_CHROME_WORDS:
+def chrome_reason(block: Block) -> str | None:
+    """Why a block is blog chrome by what it says, or None if it may be content."""
+    text = block.text
+    if len(text.split()) > MAX_CHROME_WORDS or block.kind == "code":
         return None
-    if _COMMENT_SECTION.match(block):
-        return "comment section"
-    for pattern, reason in _CHROME_PATTERNS:
-        if pattern.search(block):
+    if block.link_only and block.kind != "heading":
+        return "link (menu, share or read-more)"
+    if _DATE_ONLY.match(text):
+        return "date or time"
+    for reason, pattern in _CHROME_PATTERNS:
+        if pattern.search(text):
             return reason
     return None
 
 
-def _is_label(block: str) -> bool:
-    """A few words with no sentence punctuation, like the "profil 3" left by an image caption."""
-    return len(block.split()) <= MAX_LABEL_WORDS and not _SENTENCE_END.search(block)
-
-
-def _is_title(block: str, raw_first_block: str) -> bool:
+def _is_label(block: Block) -> bool:
+    """A few words with no sentence punctuation: a title, heading, site name, menu entry or caption."""
     return (
-        "\n" not in raw_first_block
-        and len(block.split()) <= MAX_TITLE_WORDS
-        and len(block) <= MAX_TITLE_CHARS
-        and not block.endswith(".")
+        block.kind == "paragraph"
+        and not LIST_ITEM.match(block.text)
+        and len(block.text.split()) <= MAX_LABEL_WORDS
+        and not _SENTENCE_END.search(block.text)
     )
 
 
-def clean_text(text: str) -> CleanedText:
-    """Split normalized post text into title and paragraphs, dropping blog chrome."""
-    raw_blocks = split_blocks(text)
-    blocks = [join_lines(b) for b in raw_blocks]
+def _could_be_title(block: Block) -> bool:
+    return (
+        block.kind in ("paragraph", "heading")
+        and len(block.text.split()) <= MAX_TITLE_WORDS
+        and len(block.text) <= MAX_TITLE_CHARS
+        and not _NOT_TITLE_END.search(block.text)
+    )
+
+
+def _is_prose(block: Block) -> bool:
+    """Body text: anything that could not be a title (sentences, list items, quotes, code)."""
+    if block.kind in ("list-item", "quote", "code"):
+        return True
+    if block.kind == "heading":
+        return False
+    return not _could_be_title(block)
+
+
+def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> CleanedText:
+    """Decide for every block of a post whether it is title, body, comment or chrome."""
+    options = options or CleanOptions()
+    blocks = list(post.blocks)
+    if options.keep_all:
+        return _keep_everything(post)
+
     reasons: list[str | None] = [chrome_reason(b) for b in blocks]
+    is_comment = [False] * len(blocks)
 
-    # Everything from the comment section on belongs to the comments, not the post.
-    section_start = next((i for i, b in enumerate(blocks) if _COMMENT_SECTION.match(b) and reasons[i]), None)
-    if section_start is not None:
-        marker = blocks[section_start]
-        for i in range(section_start + 1, len(blocks)):
-            reasons[i] = reasons[i] or f'after the comment section starts ("{marker}")'
+    # An e-mail signature line ("--") ends the message; what follows is footer.
+    signature = next((i for i, b in enumerate(blocks) if _EMAIL_SIGNATURE.match(b.text)), None)
+    if signature is not None:
+        for i in range(signature, len(blocks)):
+            reasons[i] = reasons[i] or "e-mail signature or footer after the -- line"
 
-    # The chrome at the end of a post often has stray labels just before it.
-    tail = len(blocks)
-    while tail > 0 and reasons[tail - 1]:
-        tail -= 1
-    if tail < len(blocks):
-        i = tail - 1
-        while i > 0 and _is_label(blocks[i]):
-            reasons[i] = "short label just before the blog chrome at the end"
-            i -= 1
+    first_prose = next((i for i, b in enumerate(blocks) if not reasons[i] and _is_prose(b)), len(blocks))
 
-    title: str | None = None
-    paragraphs: list[str] = []
+    # Comments: from a comment heading after the body, up to the comment form.
+    after_body = range(first_prose + 1, len(blocks))
+    comments_start = next((i for i in after_body if _COMMENTS_START.match(blocks[i].text)), None)
+    form_start = next(
+        (i for i in range(first_prose + 1 if after_body else 0, len(blocks)) if _FORM_START.match(blocks[i].text)),
+        None,
+    )
+    if form_start is not None:
+        for i in range(form_start, len(blocks)):
+            reasons[i] = reasons[i] or "comment form"
+    end_of_post = min(i for i in (comments_start, form_start, signature, len(blocks)) if i is not None)
+    if comments_start is not None:
+        for i in range(comments_start, form_start if form_start is not None else len(blocks)):
+            if i == comments_start or (reasons[i] is None and _COMMENT_METADATA.match(blocks[i].text)):
+                reasons[i] = reasons[i] or "comment heading, author or date"
+            elif reasons[i] is None:
+                is_comment[i] = True
+
+    # Above the body: the last label is the title; the labels before it are the site's
+    # name and menu. A format that names its title (HTML, Markdown) needs no guess.
+    title = post.title
+    if title is None:
+        labels = [i for i in range(first_prose) if not reasons[i] and _could_be_title(blocks[i])]
+        if labels:
+            title_index = labels[-1]
+            title = blocks[title_index].text
+            reasons[title_index] = "title"  # taken out of the body, not dropped
+            for i in labels[:-1]:
+                if blocks[i].kind == "paragraph":
+                    reasons[i] = "site name or menu above the title"
+    elif post.format == "txt":
+        for i in range(first_prose):
+            if not reasons[i] and _is_label(blocks[i]):
+                reasons[i] = "site name or menu above the title"
+
+    # After the body: short labels among the chrome that ends the post are captions and
+    # buttons, not text ("profil 3"), unless they close a letter ("Hälsningar, / Anna").
+    last_content = end_of_post - 1
+    while last_content >= first_prose and (reasons[last_content] or _is_label(blocks[last_content])):
+        last_content -= 1
+    trailing = [i for i in range(last_content + 1, end_of_post) if not reasons[i]]
+    chrome_follows = any(reasons[i] and reasons[i] != "title" for i in range(last_content + 1, len(blocks)))
+    if trailing and chrome_follows:
+        valediction = next((i for i in trailing if _VALEDICTION.match(blocks[i].text)), None)
+        if valediction is None and last_content >= 0 and _VALEDICTION.match(blocks[last_content].text):
+            valediction = last_content
+        for i in trailing:
+            if valediction is None or i < valediction:
+                reasons[i] = "short label in the chrome after the post"
+
+    # Comments the format keeps apart from the post (HTML) follow the post's own blocks.
+    for block in post.comments or []:
+        blocks.append(block)
+        meta = _COMMENT_METADATA.match(block.text) or _COMMENTS_START.match(block.text)
+        reasons.append(chrome_reason(block) or ("comment heading, author or date" if meta else None))
+        is_comment.append(True)
+
+    paragraphs: list[Block] = []
+    comments: list[Block] = []
     dropped: list[DroppedBlock] = []
-    for block, reason, raw in zip(blocks, reasons, raw_blocks):
+    for block, reason, comment in zip(blocks, reasons, is_comment):
+        if reason == "title":
+            continue
         if reason:
-            dropped.append(DroppedBlock(text=block, reason=reason))
-        elif title is None and not paragraphs and _is_title(block, raw):
-            title = block
+            dropped.append(DroppedBlock(text=block.text, reason=reason))
+        elif comment and not options.keep_comments:
+            dropped.append(DroppedBlock(text=block.text, reason="comment below the post (--keep-comments keeps it)"))
+        elif comment:
+            comments.append(block)
         else:
             paragraphs.append(block)
-    if title is not None and not paragraphs:
+    if title is not None and not paragraphs and post.title is None:
         # A single short block is the whole post, not a title over nothing.
-        paragraphs, title = [title], None
-    return CleanedText(title=title, paragraphs=paragraphs, dropped=dropped)
+        paragraphs, title = [Block(title)], None
+    return CleanedText(title=title, paragraphs=paragraphs, comments=comments, dropped=dropped)
+
+
+def clean_text(text: str, options: CleanOptions | None = None) -> CleanedText:
+    """Clean a plain-text post (normalized text, as reading.read_text returns it)."""
+    return clean_post(parse_plain_text(text), options)
+
+
+def _keep_everything(post: ParsedPost) -> CleanedText:
+    blocks = list(post.blocks)
+    title = post.title
+    if title is None and len(blocks) > 1 and _could_be_title(blocks[0]):
+        title = blocks.pop(0).text
+    return CleanedText(title=title, paragraphs=blocks, comments=list(post.comments or []))

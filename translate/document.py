@@ -23,6 +23,8 @@ class Sentence:
 @dataclass
 class Paragraph:
     sentences: list[Sentence]
+    # "paragraph", "heading", "list-item", "quote" or "code" (code is not translated)
+    kind: str = "paragraph"
 
     @property
     def source(self) -> str:
@@ -91,15 +93,20 @@ class Document:
     title: Paragraph | None
     paragraphs: list[Paragraph]
     dropped: list[DroppedBlock] = field(default_factory=list)
+    # The comments below the post, kept only when asked for (None: not kept).
+    comments: list[Paragraph] | None = None
     summary: Summary | None = None
     translation_model: str | None = None
     summarization_model: str | None = None
     stats: Stats = field(default_factory=Stats)
 
+    def all_paragraphs(self) -> list[Paragraph]:
+        """Title, body and kept comments, in reading order."""
+        return ([self.title] if self.title else []) + self.paragraphs + (self.comments or [])
+
     def all_sentences(self) -> list[Sentence]:
-        """Title sentences first, then body sentences in reading order."""
-        blocks = ([self.title] if self.title else []) + self.paragraphs
-        return [s for block in blocks for s in block.sentences]
+        """Every sentence in reading order, title first."""
+        return [s for block in self.all_paragraphs() for s in block.sentences]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON handout schema documented in the README."""
@@ -108,6 +115,7 @@ class Document:
             "title": ({"source": self.title.source, "translation": self.title.translation} if self.title else None),
             "summary": self.summary.to_dict() if self.summary else None,
             "paragraphs": [p.to_dict() for p in self.paragraphs],
+            **({"comments": [c.to_dict() for c in self.comments]} if self.comments is not None else {}),
             "models": {
                 "translation": self.translation_model,
                 "summarization": self.summarization_model,
@@ -120,6 +128,11 @@ class Document:
         return {
             "input": self.input,
             "title": self.title.source if self.title else None,
-            "paragraphs": [{"text": p.source, "sentences": [s.source for s in p.sentences]} for p in self.paragraphs],
+            "paragraphs": [_clean_paragraph(p) for p in self.paragraphs],
+            **({"comments": [_clean_paragraph(c) for c in self.comments]} if self.comments is not None else {}),
             "dropped": [d.to_dict() for d in self.dropped],
         }
+
+
+def _clean_paragraph(paragraph: Paragraph) -> dict[str, Any]:
+    return {"text": paragraph.source, "sentences": [s.source for s in paragraph.sentences]}

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarize import extractive_summary, summarize_abstractive
-from translate.cleaning import clean_text
+from translate.cleaning import CleanOptions, clean_post
 from translate.document import Document, Paragraph, Sentence, Summary
 from translate.errors import InputError
+from translate.formats import Block, Format, detect_format, parse_post
 from translate.reading import normalize_text, read_stream, read_text
 from translate.registry import (
     EXTRACTIVE,
@@ -41,28 +42,45 @@ class PipelineOptions:
     summary_sentences: int = 5  # upper bound for the extractive summary
 
 
-def prepare_document(text: str, input_name: str = "<text>") -> Document:
-    """Clean and segment a post: the Document that would be translated, with no model involved."""
-    cleaned = clean_text(normalize_text(text))
+def _paragraph(block: Block) -> Paragraph:
+    # Code is kept whole: it is not prose, and it is not translated.
+    sentences = [block.text] if block.kind == "code" else split_sentences(block.text)
+    return Paragraph([Sentence(s) for s in sentences], kind=block.kind)
 
-    def paragraph(block: str) -> Paragraph:
-        return Paragraph([Sentence(s) for s in split_sentences(block)])
 
+def prepare_document(
+    text: str,
+    input_name: str = "<text>",
+    input_format: Format | None = None,
+    clean: CleanOptions | None = None,
+) -> Document:
+    """Parse, clean and segment a post: the Document that would be translated, with no model involved.
+
+    The format (txt, md, html) comes from the input name's extension or, failing that,
+    from the text itself, unless given.
+    """
+    text = normalize_text(text)
+    clean = clean or CleanOptions()
+    post = parse_post(text, input_format or detect_format(input_name, text))
+    cleaned = clean_post(post, clean)
     return Document(
         input=input_name,
-        title=paragraph(cleaned.title) if cleaned.title else None,
-        paragraphs=[paragraph(p) for p in cleaned.paragraphs],
+        title=_paragraph(Block(cleaned.title, "heading")) if cleaned.title else None,
+        paragraphs=[_paragraph(b) for b in cleaned.paragraphs],
         dropped=cleaned.dropped,
+        comments=[_paragraph(b) for b in cleaned.comments] if clean.keep_comments or clean.keep_all else None,
     )
 
 
-def load_document(path: str | Path) -> Document:
-    """Read, clean and segment a post file; "-" reads standard input."""
+def load_document(
+    path: str | Path, input_format: Format | None = None, clean: CleanOptions | None = None
+) -> Document:
+    """Read, parse, clean and segment a post file; "-" reads standard input."""
     if str(path) == "-":
         import sys
 
-        return prepare_document(read_stream(sys.stdin.buffer), input_name="<stdin>")
-    return prepare_document(read_text(path), input_name=str(path))
+        return prepare_document(read_stream(sys.stdin.buffer), "<stdin>", input_format, clean)
+    return prepare_document(read_text(path), str(path), input_format, clean)
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -122,7 +140,11 @@ class Pipeline:
 
     def translate_document(self, document: Document) -> Document:
         """Fill in the translation of every sentence, title included."""
-        sentences = document.all_sentences()
+        sentences = [s for p in document.all_paragraphs() if p.kind != "code" for s in p.sentences]
+        for paragraph in document.all_paragraphs():
+            if paragraph.kind == "code":
+                for sentence in paragraph.sentences:
+                    sentence.translation = sentence.source
         translator = self.translator
         before = translator.generated_tokens
         started = time.perf_counter()
@@ -140,7 +162,9 @@ class Pipeline:
     def summarize_document(self, document: Document) -> Document:
         """Summarize the English translation of the body (not the title)."""
         started = time.perf_counter()
-        english = [s.translation for p in document.paragraphs for s in p.sentences if s.translation]
+        english = [
+            s.translation for p in document.paragraphs if p.kind != "code" for s in p.sentences if s.translation
+        ]
         if self.summary_method == "extractive":
             text = extractive_summary(english, max_sentences=self.options.summary_sentences)
             document.summary = Summary(text=text, method="extractive", model="textrank") if text else None
@@ -176,10 +200,16 @@ class Pipeline:
         document.stats.seconds_total = time.perf_counter() - started
         return document
 
-    def run(self, path: str | Path) -> Document:
+    def run(self, path: str | Path, input_format: Format | None = None, clean: CleanOptions | None = None) -> Document:
         """Read, clean, segment, translate and summarize one post file."""
-        return self.process(load_document(path))
+        return self.process(load_document(path, input_format, clean))
 
-    def run_text(self, text: str, input_name: str = "<text>") -> Document:
+    def run_text(
+        self,
+        text: str,
+        input_name: str = "<text>",
+        input_format: Format | None = None,
+        clean: CleanOptions | None = None,
+    ) -> Document:
         """The same for text already in memory."""
-        return self.process(prepare_document(text, input_name))
+        return self.process(prepare_document(text, input_name, input_format, clean))

@@ -1,0 +1,99 @@
+"""Evaluation: measure cleaning (paragraph precision and recall) and sentence splitting on hand-labelled cases."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from translate.cleaning import CleanOptions
+from translate.pipeline import load_document
+from translate.segment import split_sentences
+
+
+def _normalize(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass
+class PostScore:
+    name: str
+    expected: int
+    kept: int
+    correct: int
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CleaningReport:
+    posts: list[PostScore]
+    comments_expected: int = 0
+    comments_kept: int = 0
+    comments_correct: int = 0
+
+    @property
+    def precision(self) -> float:
+        kept = sum(p.kept for p in self.posts)
+        return sum(p.correct for p in self.posts) / kept if kept else 1.0
+
+    @property
+    def recall(self) -> float:
+        expected = sum(p.expected for p in self.posts)
+        return sum(p.correct for p in self.posts) / expected if expected else 1.0
+
+
+def post_cases(folder: Path) -> list[tuple[Path, dict]]:
+    """Posts (any extension) with a NAME.expected.json beside them: {"title", "paragraphs", "comments"?}."""
+    cases = []
+    for expected in sorted(folder.glob("*.expected.json")):
+        stem = expected.name[: -len(".expected.json")]
+        post = next(p for p in folder.iterdir() if p.stem == stem and not p.name.endswith(".json"))
+        cases.append((post, json.loads(expected.read_text(encoding="utf-8"))))
+    return cases
+
+
+def _compare(expected: list[str], kept: list[str]) -> tuple[int, list[str], list[str]]:
+    want, got = Counter(map(_normalize, expected)), Counter(map(_normalize, kept))
+    correct = sum((want & got).values())
+    return correct, list((want - got).elements()), list((got - want).elements())
+
+
+def evaluate_cleaning(folder: Path, keep_comments: bool = True) -> CleaningReport:
+    """Title plus paragraphs kept by `translate clean`, against the expected ones, post by post."""
+    report = CleaningReport(posts=[])
+    for post, truth in post_cases(folder):
+        document = load_document(post, clean=CleanOptions(keep_comments=keep_comments))
+        kept = ([document.title.source] if document.title else []) + [p.source for p in document.paragraphs]
+        expected = ([truth["title"]] if truth.get("title") else []) + truth["paragraphs"]
+        correct, missing, extra = _compare(expected, kept)
+        report.posts.append(PostScore(post.name, len(expected), len(kept), correct, missing, extra))
+        if keep_comments:
+            comments = [c.source for c in document.comments or []]
+            found, _, _ = _compare(truth.get("comments", []), comments)
+            report.comments_expected += len(truth.get("comments", []))
+            report.comments_kept += len(comments)
+            report.comments_correct += found
+    return report
+
+
+def sentence_cases(path: Path) -> list[list[str]]:
+    """Blocks separated by blank lines, one expected sentence per line; "#" lines are comments."""
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    cases = [[line.strip() for line in b.splitlines() if line.strip() and not line.startswith("#")] for b in blocks]
+    return [case for case in cases if case]
+
+
+def evaluate_splitter(
+    cases: list[list[str]], split: Callable[[str], list[str]] = split_sentences
+) -> tuple[float, list[tuple[list[str], list[str]]]]:
+    """Exact-match accuracy of a splitter over paragraphs, and the failures (expected, got)."""
+    failures = []
+    for expected in cases:
+        got = [s.strip() for s in split(" ".join(expected)) if s.strip()]
+        if got != expected:
+            failures.append((expected, got))
+    return 1 - len(failures) / len(cases), failures

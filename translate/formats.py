@@ -1,0 +1,292 @@
+"""Formats: turn a post's text (plain text, Markdown or HTML) into a title hint and a list of typed blocks.
+
+A block is one unit a reader sees as a paragraph: a paragraph of prose, a heading, one
+list item, a quotation or a piece of code. Which blocks are blog chrome is decided
+later, by cleaning; this module only recovers the structure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from translate.errors import InputError
+
+Format = Literal["txt", "md", "html"]
+FORMATS: tuple[str, ...] = ("txt", "md", "html")
+Kind = Literal["paragraph", "heading", "list-item", "quote", "code"]
+
+_EXTENSIONS: dict[str, Format] = {
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".mdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
+
+LIST_ITEM = re.compile(r"^(?:[-*•–·▪◦]\s+|\d{1,3}[.)]\s+|[a-zA-Z][.)]\s+)")
+_SENTENCE_FINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*$")
+_HTML_SNIFF = re.compile(r"^\s*(?:<!doctype html|<html\b|<\?xml[^>]*>\s*<html\b)", re.IGNORECASE)
+
+# Line-structure thresholds for plain text. Hard-wrapped text (e-mail, old exports)
+# wraps at a fixed width of 60-80 characters; a browser copy puts a whole paragraph on
+# one line, usually much longer than that.
+WRAPPED_MAX_WIDTH = 100
+SHORT_LINES_WIDTH = 40
+SHORT_LINE_RATIO = 0.6
+
+
+@dataclass
+class Block:
+    """A paragraph-sized unit of a post before cleaning."""
+
+    text: str
+    kind: Kind = "paragraph"
+    # Nearly all of the text is link text: typical of menus, share bars and "read more".
+    link_only: bool = False
+
+
+@dataclass
+class ParsedPost:
+    """A post's structure as its format gives it."""
+
+    format: Format
+    blocks: list[Block]
+    title: str | None = None  # when the format names it (HTML metadata, Markdown front matter or H1)
+    comments: list[Block] | None = None  # when the format separates comments from the post (HTML)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def detect_format(name: str | None, text: str) -> Format:
+    """By file extension, else HTML when the text starts like an HTML page, else plain text."""
+    if name:
+        suffix = name[name.rfind(".") :].lower() if "." in name else ""
+        if suffix in _EXTENSIONS:
+            return _EXTENSIONS[suffix]
+    return "html" if _HTML_SNIFF.match(text) else "txt"
+
+
+def parse_post(text: str, fmt: Format) -> ParsedPost:
+    if fmt == "html":
+        return parse_html(text)
+    if fmt == "md":
+        return parse_markdown(text)
+    if fmt == "txt":
+        return parse_plain_text(text)
+    raise InputError(f"Unknown input format '{fmt}': use one of {', '.join(FORMATS)}.")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# --- plain text ----------------------------------------------------------------------------
+
+
+def _ends_sentence(line: str) -> bool:
+    return bool(_SENTENCE_FINAL.search(line))
+
+
+def _starts_lower(line: str) -> bool:
+    return line[:1].islower()
+
+
+def _continues(previous: str, line: str) -> bool:
+    """The sentence goes on across the line break: the sure sign of wrapped text."""
+    return _starts_lower(line) and not _ends_sentence(previous) and not LIST_ITEM.match(line)
+
+
+def _paragraph_break(previous: str, line: str, width: int, wrapped: bool) -> bool:
+    """Whether a line break inside a group of lines (no blank line between) starts a new block."""
+    if LIST_ITEM.match(line):
+        return True
+    if _continues(previous, line):
+        return False
+    if LIST_ITEM.match(previous) or (width < SHORT_LINES_WIDTH and not wrapped):
+        # List items, menus, signatures, addresses: the lines are the structure.
+        return True
+    if width > WRAPPED_MAX_WIDTH:
+        return True  # one paragraph per line, as a browser copy gives
+    # Hard-wrapped: lines fill the width, and only a paragraph's last line falls short.
+    return len(previous) < SHORT_LINE_RATIO * width
+
+
+def split_line_group(lines: list[str]) -> list[str]:
+    """Split lines with no blank line between them into paragraphs, telling wrapping from line-per-paragraph."""
+    lines = [line.strip() for line in lines if line.strip()]
+    if not lines:
+        return []
+    width = max(len(line) for line in lines)
+    wrapped = any(_continues(a, b) for a, b in zip(lines, lines[1:]))
+    paragraphs = [[lines[0]]]
+    for previous, line in zip(lines, lines[1:]):
+        if _paragraph_break(previous, line, width, wrapped):
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+    return [_squash(" ".join(p)) for p in paragraphs]
+
+
+def _blocks_from_text(text: str) -> list[Block]:
+    blocks = []
+    for group in re.split(r"\n\s*\n", text):
+        for paragraph in split_line_group(group.splitlines()):
+            blocks.append(Block(paragraph, "list-item" if LIST_ITEM.match(paragraph) else "paragraph"))
+    return blocks
+
+
+def parse_plain_text(text: str) -> ParsedPost:
+    return ParsedPost(format="txt", blocks=_blocks_from_text(text))
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.DOTALL)
+
+
+def _front_matter_title(text: str) -> tuple[str | None, str]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, text
+    import yaml
+
+    try:
+        meta = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return None, text
+    title = meta.get("title") if isinstance(meta, dict) else None
+    return (str(title).strip() if title else None), text[match.end() :]
+
+
+def _inline_text(token: Any) -> tuple[str, bool]:
+    """The visible text of an inline token (emphasis markers and link targets removed)."""
+    parts: list[str] = []
+    linked = 0
+    in_link = 0
+    for child in token.children or []:
+        if child.type == "link_open":
+            in_link += 1
+        elif child.type == "link_close":
+            in_link -= 1
+        elif child.type in ("text", "code_inline"):
+            parts.append(child.content)
+            if in_link:
+                linked += len(child.content)
+        elif child.type == "image":
+            parts.append(child.content or "")
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+    text = "".join(parts)
+    visible = len(re.sub(r"\s", "", text))
+    return text, bool(visible) and linked >= 0.9 * visible
+
+
+def parse_markdown(text: str) -> ParsedPost:
+    from markdown_it import MarkdownIt
+
+    title, body = _front_matter_title(text)
+    tokens = MarkdownIt("commonmark").parse(body)
+    blocks: list[Block] = []
+    containers: list[str] = []
+    heading = False
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+            containers.append(token.type)
+        elif token.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
+            containers.pop()
+        elif token.type == "heading_open":
+            heading = True
+        elif token.type == "heading_close":
+            heading = False
+        elif token.type in ("fence", "code_block"):
+            blocks.append(Block(token.content.rstrip("\n"), "code"))
+        elif token.type == "html_block":
+            stripped = _squash(re.sub(r"<[^>]+>", " ", token.content))
+            if stripped:
+                blocks.append(Block(stripped))
+        elif token.type == "inline":
+            content, link_only = _inline_text(token)
+            if heading:
+                blocks.append(Block(_squash(content), "heading", link_only))
+                continue
+            kind: Kind = "paragraph"
+            if containers and containers[-1] == "blockquote_open":
+                kind = "quote"
+            elif any(c.endswith("list_open") for c in containers):
+                kind = "list-item"
+            # A Markdown paragraph's line breaks are wrapping, by the CommonMark spec.
+            blocks.append(Block(_squash(content), kind, link_only))
+    if title is None and blocks and blocks[0].kind == "heading":
+        title = blocks.pop(0).text
+    elif title is not None and blocks and blocks[0].kind == "heading" and blocks[0].text == title:
+        blocks.pop(0)
+    return ParsedPost(format="md", blocks=[b for b in blocks if b.text], title=title)
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+_XML_KINDS: dict[str, Kind] = {"head": "heading", "item": "list-item", "quote": "quote", "code": "code"}
+
+
+def _element_text(element: Any) -> str:
+    """Text of a trafilatura XML element, with <lb/> as a line break."""
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "lb":
+            parts.append("\n")
+        else:
+            parts.append(_element_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _xml_blocks(body: Any) -> list[Block]:
+    blocks: list[Block] = []
+
+    def visit(element: Any, inherited: Kind | None) -> None:
+        for child in element:
+            tag = child.tag
+            if tag in ("list", "quote", "table", "row", "div"):
+                visit(child, "quote" if tag == "quote" else inherited)
+                continue
+            if tag == "graphic":
+                continue
+            kind: Kind = _XML_KINDS.get(tag, inherited or "paragraph")
+            text = _element_text(child)
+            if kind in ("paragraph", "quote"):
+                for block in _blocks_from_text(text):
+                    blocks.append(Block(block.text, kind if kind == "quote" else block.kind))
+            elif text.strip():
+                blocks.append(Block(_squash(text) if kind != "code" else text.strip("\n"), kind))
+
+    visit(body, None)
+    return blocks
+
+
+def parse_html(text: str) -> ParsedPost:
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(
+        text,
+        include_comments=True,
+        include_formatting=True,
+        include_tables=True,
+        include_links=False,
+        with_metadata=True,
+        deduplicate=False,
+    )
+    if extracted is None or extracted.body is None:
+        return ParsedPost(format="html", blocks=[])
+    blocks = _xml_blocks(extracted.body)
+    title = _squash(extracted.title) if extracted.title else None
+    if title is None:
+        first_heading = next((b for b in blocks if b.kind == "heading"), None)
+        title = first_heading.text if first_heading else None
+    # The page repeats its title as a heading (sometimes after the body, on Blogger).
+    blocks = [b for b in blocks if not (b.kind == "heading" and b.text == title)]
+    comments = _xml_blocks(extracted.commentsbody) if extracted.commentsbody is not None else []
+    return ParsedPost(format="html", blocks=blocks, title=title, comments=comments)
