@@ -283,7 +283,10 @@ def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> Cleaned
     for block in post.comments or []:
         blocks.append(block)
         meta = _COMMENT_METADATA.match(block.text) or _COMMENTS_START.match(block.text)
-        reasons.append(chrome_reason(block) or ("comment heading, author or date" if meta else None))
+        form = _FORM_START.match(block.text)
+        reasons.append(
+            chrome_reason(block) or ("comment form" if form else "comment heading, author or date" if meta else None)
+        )
         is_comment.append(True)
 
     paragraphs: list[Block] = []
