@@ -320,3 +320,43 @@ def test_missing_summarizer_fails_before_translating(post: Path, tmp_path: Path,
     with pytest.raises(ModelLoadError, match="--summarizer extractive"):
         pipeline.process(document)
     assert all(s.translation is None for s in document.all_sentences())
+
+
+def test_keep_comments_translates_them_as_their_own_section(cli, tmp_path: Path, tiny_marian: Path) -> None:
+    source = Path(__file__).parent / "corpus" / "posts" / "02_wordpress_en_interface.txt"
+    result = cli("run", source, "-m", tiny_marian, "-s", "none", "-f", "json", "-o", "-", "--keep-comments")
+    assert result.exit_code == 0, result.output
+    handout = json.loads(result.stdout)
+    assert [c["source"] for c in handout["comments"]] == ["Tack för tipsen! Jag har cyklat i två vintrar nu."]
+    assert all(s["translation"] for c in handout["comments"] for s in c["sentences"])
+    result = cli("run", source, "-m", tiny_marian, "-s", "none", "-f", "html", "-o", "-", "--keep-comments")
+    assert "Comments</h2>" in result.stdout and "Tack för tipsen!" in result.stdout
+
+
+def test_html_and_markdown_posts_end_to_end(cli, tiny_marian: Path) -> None:
+    posts = Path(__file__).parent / "corpus" / "posts"
+    result = cli("run", posts / "11_medium.html", "-m", tiny_marian, "-s", "extractive", "-f", "json", "-o", "-")
+    assert result.exit_code == 0, result.output
+    handout = json.loads(result.stdout)
+    assert handout["title"]["source"] == "Varför jag slutade med sociala medier"
+    assert "Responses" not in result.stdout and "min read" not in result.stdout
+    result = cli("run", posts / "08_markdown_export.md", "-m", tiny_marian, "-s", "none", "-f", "md", "-o", "-")
+    assert "### Så startar du en grund" in result.stdout
+    assert "- Blanda 1 dl rågmjöl" in result.stdout and "**mjöl**" not in result.stdout
+
+
+def test_input_format_override(cli, tmp_path: Path) -> None:
+    post = tmp_path / "post.txt"
+    post.write_text("# Rubrik\n\nEtt *stycke* här.\n", encoding="utf-8")
+    as_text = json.loads(cli("clean", post, "-f", "json").stdout)
+    as_markdown = json.loads(cli("clean", post, "-f", "json", "--input-format", "md").stdout)
+    assert as_text["paragraphs"][0]["text"] == "Ett *stycke* här."
+    assert as_markdown["title"] == "Rubrik" and as_markdown["paragraphs"][0]["text"] == "Ett stycke här."
+
+
+def test_code_blocks_are_kept_untranslated(cli, tmp_path: Path, tiny_marian: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("# Rubrik\n\nKör så här.\n\n```\npip install sv2en-handout\n```\n", encoding="utf-8")
+    handout = json.loads(cli("run", post, "-m", tiny_marian, "-s", "none", "-f", "json", "-o", "-").stdout)
+    code = handout["paragraphs"][1]
+    assert code["source"] == code["translation"] == "pip install sv2en-handout"

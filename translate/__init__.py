@@ -11,6 +11,7 @@ The public API (the CLI only calls these)::
 Importing this package is cheap: torch and transformers load only with the first model.
 """
 
+from translate.cleaning import CleanOptions
 from translate.document import (
     Document,
     DroppedBlock,
@@ -40,6 +41,7 @@ from translate.render import FORMATS, render, render_clean
 __version__ = "0.1.0"
 
 __all__ = [
+    "CleanOptions",
     "ConfigError",
     "Document",
     "DroppedBlock",

@@ -84,9 +84,11 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         (
             "like or share buttons",
             rf"%d (?:bloggers|bloggare) (?:like|gillar)|^(?:like|gilla)(?: (?:this|detta|det här|inlägget))?:?$"
-            rf"|^(?:share|dela)(?: (?:this|detta|det här|sidan|inlägget))?:?$|^(?:click|klicka) (?:to share|för att dela)"
+            rf"|^(?:share|dela)(?: (?:this|detta|det här|sidan|inlägget))?:?$"
+            rf"|^(?:click|klicka) (?:to share|för att dela)"
             rf"|^(?:gilla |like )?(?:loading|laddar(?: in)?)\s*(?:\.\.\.|…)?$|^(?:{_SHARE_WORDS})$"
-            rf"|^(?:dela|share) (?:på|on|via|i) [\w.+-]+$|^\d+\s+(?:likes?|gillar|visningar|views|claps|gilla-markeringar)$"
+            rf"|^(?:dela|share) (?:på|on|via|i) [\w.+-]+$"
+            rf"|^\d+\s+(?:likes?|gillar|visningar|views|claps|gilla-markeringar)$"
             rf"|^(?:gilla inlägget|like (?:the )?post)$|^\d{{1,6}}$",
         ),
         (
@@ -315,8 +317,5 @@ def clean_text(text: str, options: CleanOptions | None = None) -> CleanedText:
 
 
 def _keep_everything(post: ParsedPost) -> CleanedText:
-    blocks = list(post.blocks)
-    title = post.title
-    if title is None and len(blocks) > 1 and _could_be_title(blocks[0]):
-        title = blocks.pop(0).text
-    return CleanedText(title=title, paragraphs=blocks, comments=list(post.comments or []))
+    # No guessing either: a title only where the format names one.
+    return CleanedText(title=post.title, paragraphs=list(post.blocks), comments=list(post.comments or []))

@@ -12,6 +12,8 @@ from typing import Annotated, Optional
 import typer
 
 from translate import (
+    CleanOptions,
+    Document,
     HandoutError,
     Pipeline,
     PipelineOptions,
@@ -42,6 +44,13 @@ class CleanFormat(str, Enum):
     json = "json"
 
 
+class InputFormat(str, Enum):
+    auto = "auto"
+    txt = "txt"
+    md = "md"
+    html = "html"
+
+
 class Device(str, Enum):
     auto = "auto"
     cpu = "cpu"
@@ -50,6 +59,23 @@ class Device(str, Enum):
 
 Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback when something fails.")]
 Config = Annotated[Optional[Path], typer.Option("--config", help="Another models.yaml to read model names from.")]
+InputFormatOption = Annotated[
+    InputFormat,
+    typer.Option("--input-format", help="auto: by extension (.txt, .md, .html), else HTML if it looks like a page."),
+]
+KeepComments = Annotated[
+    bool, typer.Option("--keep-comments", help="Keep the comments below the post, as their own section.")
+]
+KeepAll = Annotated[bool, typer.Option("--keep-all", help="No cleaning: keep every block, chrome included.")]
+
+
+def _read(input: str, input_format: InputFormat, keep_comments: bool, keep_all: bool) -> Document:
+    """The post, parsed, cleaned and segmented as the options say."""
+    return load_document(
+        input,
+        None if input_format is InputFormat.auto else input_format.value,  # type: ignore[arg-type]
+        CleanOptions(keep_comments=keep_comments, keep_all=keep_all),
+    )
 
 
 def _err(message: str) -> None:
@@ -150,13 +176,16 @@ def run(
     ] = None,
     device: Annotated[Device, typer.Option("--device", help="auto uses a CUDA GPU when there is one.")] = Device.auto,
     config: Config = None,
+    input_format: InputFormatOption = InputFormat.auto,
+    keep_comments: KeepComments = False,
+    keep_all: KeepAll = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or messages.")] = False,
     debug: Debug = False,
 ) -> None:
     """Translate a post and write a bilingual handout with a summary."""
     with _user_errors(debug):
         target = resolve_output(input, output, fmt.value)
-        document = load_document(input)
+        document = _read(input, input_format, keep_comments, keep_all)
         options = PipelineOptions(model=model, summarizer=summarizer, config=config, beams=beams, device=device.value)
         show_progress = not quiet and sys.stderr.isatty()
         with _progress_display(show_progress) as progress:
@@ -183,11 +212,15 @@ def clean(
     fmt: Annotated[
         CleanFormat, typer.Option("--format", "-f", help="text for reading, json for scripts.")
     ] = CleanFormat.text,
+    input_format: InputFormatOption = InputFormat.auto,
+    keep_comments: KeepComments = False,
+    keep_all: KeepAll = False,
     debug: Debug = False,
 ) -> None:
     """Show the paragraphs and sentences that would be translated, and what was dropped and why."""
     with _user_errors(debug):
-        typer.echo(render_clean(load_document(input), fmt.value), nl=False)
+        document = _read(input, input_format, keep_comments, keep_all)
+        typer.echo(render_clean(document, fmt.value), nl=False)
 
 
 @app.command()

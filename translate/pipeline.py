@@ -72,9 +72,7 @@ def prepare_document(
     )
 
 
-def load_document(
-    path: str | Path, input_format: Format | None = None, clean: CleanOptions | None = None
-) -> Document:
+def load_document(path: str | Path, input_format: Format | None = None, clean: CleanOptions | None = None) -> Document:
     """Read, parse, clean and segment a post file; "-" reads standard input."""
     if str(path) == "-":
         import sys
@@ -162,9 +160,7 @@ class Pipeline:
     def summarize_document(self, document: Document) -> Document:
         """Summarize the English translation of the body (not the title)."""
         started = time.perf_counter()
-        english = [
-            s.translation for p in document.paragraphs if p.kind != "code" for s in p.sentences if s.translation
-        ]
+        english = [s.translation for p in document.paragraphs if p.kind != "code" for s in p.sentences if s.translation]
         if self.summary_method == "extractive":
             text = extractive_summary(english, max_sentences=self.options.summary_sentences)
             document.summary = Summary(text=text, method="extractive", model="textrank") if text else None
