@@ -279,7 +279,7 @@ def parse_html(text: str) -> ParsedPost:
         with_metadata=True,
         deduplicate=False,
     )
-    if extracted is None or extracted.body is None:
+    if not isinstance(extracted, trafilatura.settings.Document) or extracted.body is None:
         return ParsedPost(format="html", blocks=[])
     blocks = _xml_blocks(extracted.body)
     title = _squash(extracted.title) if extracted.title else None
