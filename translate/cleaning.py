@@ -31,7 +31,7 @@ _DATE = (
     rf"(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})"
 )
 # A block that is nothing but a date and maybe a time, like "14 april 2021 kl. 19:02".
-_DATE_ONLY = re.compile(rf"^{_DATE}(?:,?\s+{_TIME})?$|^{_TIME}$", re.IGNORECASE)
+_DATE_ONLY = re.compile(rf"^{_DATE}(?:,?\s+{_TIME})?(?:\s*#\d+)?$|^{_TIME}$", re.IGNORECASE)
 
 _SHARE_WORDS = (
     r"tweet|twitter|x|facebook|linkedin|pinterest|tumblr|reddit|whatsapp|telegram|pocket|messenger|e-?post|email"
@@ -40,10 +40,11 @@ _SHARE_WORDS = (
 
 # Comment headings: the comments below a post start here.
 _COMMENTS_START = re.compile(
-    r"^(?:(?:\d+|en|ett|one|no|inga|två|tre) (?:kommentarer?|comments?|thoughts?|svar|responses?)"
+    r"^(?:(?:\d+|en|ett|one|no|inga|två|tre) (?:kommentar(?:er)?|comments?|thoughts?|svar|responses?)"
     r"(?: (?:on|till|på|to|om) .{0,150})?|(?:kommentarer|comments|responses?|svar)(?: \(\d+\))?)\s*:?$"
     r"|^svar från .{1,60}$"
-    r"|^.{1,40}\s(?:skriver|says|säger|sa|svarade|wrote|skrev)\s*(?::|\.\.\.|…)?$",
+    r"|^.{1,40}\s(?:skriver|says|säger|sa|svarade|wrote|skrev)\s*(?::|\.\.\.|…)?$"
+    rf"|^(?:{_DATE})?,?\s*(?:{_TIME})?\s*#(?:[2-9]|\d{{2,}})$",  # a forum reply: "2023-06-14, 19:05 #2"
     re.IGNORECASE,
 )
 # A comment form starts here; nothing after it is written by the post's author.
@@ -106,14 +107,14 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"^(?:← ?)?(?:föregående|nästa|previous|next|äldre|senare|newer|older)(?: (?:inlägg|post|entries"
             r"|sida|page|inlägget))?(?: ?→)?$|^←|→$|^(?:hoppa till (?:innehåll|innehållet|huvudinnehållet)"
             r"|skip to (?:main )?content|meny|menu|sök|search|hem|home|start|startsida|tillbaka|back"
-            r"|till toppen|back to top|bloggarkiv|arkiv|archive|lyssna|listen|translate|översätt)$"
+            r"|till toppen|back to top|bloggarkiv|arkiv|archive|lyssna|listen|translate|översätt|sök efter:?|search for:?)$"
             r"|^(?:sida|page) \d+ (?:av|of) \d+$|^\S[^.!?]{0,40}(?: [›»>/|] [^.!?]{1,40}){2,}$",
         ),
         (
             "related posts",
             r"^(?:relaterade inlägg|relaterat|related(?: posts| articles)?|liknande(?: inlägg)?|läs också|läs även"
             r"|read more|läs mer|more from .{1,40}|mer från .{1,40}|senaste inläggen|populära inlägg|se alla"
-            r"|see all|you might also like|du kanske också gillar)\s*:?$",
+            r"|see all|you might also like|du kanske också gillar|fler inlägg|more posts)\s*:?$",
         ),
         (
             "cookie notice",
@@ -134,12 +135,17 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|du får (?:det här|detta) (?:mejl|mejlet|e-?postmeddelande)|avregistrera|unsubscribe)"
             r"|prenumerera (?:gratis|på)",
         ),
+        ("forum user rank", r"^(?:medlem|member|moderator|nybörjare|stammis|junior member|senior member)$"),
         ("page feedback", r"^(?:hjälpte informationen|var (?:den här )?sidan till hjälp|was this (?:page )?helpful)"),
         ("reply or quote button", r"^(?:svara|reply|citera|quote|anmäl|report|permalänk|permalink)$"),
         ("a row of links", r"^[^.!?]{1,40}(?: \| [^.!?]{1,40}){2,}$"),
         ("bare link", r"^(?:https?://|www\.)\S+$"),
     ]
 ]
+
+# An author box: the heading and the short bio after it are about the writer, not the post.
+_AUTHOR_BOX = re.compile(r"^(?:om författaren|om skribenten|about the author|written by|skribent)\s*:?$", re.IGNORECASE)
+_AUTHOR_BIO_BLOCKS = 2
 
 _VALEDICTION = re.compile(
     r"^(?:(?:med )?(?:vänliga|varma|bästa|många|glada|kärleksfulla) hälsningar|hälsningar|mvh|kram(?:ar)?"
@@ -195,6 +201,11 @@ def _is_label(block: Block) -> bool:
     )
 
 
+def _is_short_label(block: Block) -> bool:
+    """One to three words and no sentence: a user name, a rank, a button."""
+    return block.kind == "paragraph" and len(block.text.split()) <= 3 and not _SENTENCE_END.search(block.text)
+
+
 def _could_be_title(block: Block) -> bool:
     return (
         block.kind in ("paragraph", "heading")
@@ -204,13 +215,25 @@ def _could_be_title(block: Block) -> bool:
     )
 
 
+_PROSE_END = re.compile(r"[.!?…]['\"”’»)\]]*$")
+MIN_SENTENCE_WORDS = 3
+
+
 def _is_prose(block: Block) -> bool:
-    """Body text: anything that could not be a title (sentences, list items, quotes, code)."""
+    """Body text: a sentence of a few words or more, a long block, a list item, a quote or code.
+
+    Not prose: a title, a heading, or a label such as "Sök efter:".
+    """
     if block.kind in ("list-item", "quote", "code"):
         return True
     if block.kind == "heading":
         return False
-    return not _could_be_title(block)
+    words = len(block.text.split())
+    if words > MAX_TITLE_WORDS:
+        return True
+    if block.text.endswith("?"):
+        return False  # a short question may be the title ("Bästa tiden för gäddfiske?")
+    return bool(_PROSE_END.search(block.text)) and words >= MIN_SENTENCE_WORDS
 
 
 def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> CleanedText:
@@ -229,6 +252,13 @@ def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> Cleaned
         for i in range(signature, len(blocks)):
             reasons[i] = reasons[i] or "e-mail signature or footer after the -- line"
 
+    for i, block in enumerate(blocks):
+        if _AUTHOR_BOX.match(block.text):
+            reasons[i] = "author box"
+            bio = [j for j in range(i + 1, min(i + 1 + _AUTHOR_BIO_BLOCKS, len(blocks))) if not reasons[j]]
+            for j in bio:
+                reasons[j] = "author box"
+
     first_prose = next((i for i, b in enumerate(blocks) if not reasons[i] and _is_prose(b)), len(blocks))
 
     # Comments: from a comment heading after the body, up to the comment form.
@@ -244,27 +274,31 @@ def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> Cleaned
     end_of_post = min(i for i in (comments_start, form_start, signature, len(blocks)) if i is not None)
     if comments_start is not None:
         for i in range(comments_start, form_start if form_start is not None else len(blocks)):
-            if i == comments_start or (reasons[i] is None and _COMMENT_METADATA.match(blocks[i].text)):
+            metadata = _COMMENT_METADATA.match(blocks[i].text) or _is_short_label(blocks[i])
+            if i == comments_start or (reasons[i] is None and metadata):
                 reasons[i] = reasons[i] or "comment heading, author or date"
             elif reasons[i] is None:
                 is_comment[i] = True
 
     # Above the body: the last label is the title; the labels before it are the site's
     # name and menu. A format that names its title (HTML, Markdown) needs no guess.
+    header = [i for i in range(first_prose) if not reasons[i]]
     title = post.title
     if title is None:
-        labels = [i for i in range(first_prose) if not reasons[i] and _could_be_title(blocks[i])]
-        if labels:
-            title_index = labels[-1]
+        candidates = [i for i in header if _could_be_title(blocks[i])]
+        # A site's name is often one word ("Trädgårdsdagboken"); a post's title rarely.
+        preferred = [i for i in candidates if len(blocks[i].text.split()) > 1 and blocks[i].text[:1].isupper()]
+        if candidates:
+            title_index = (preferred or candidates)[-1]
             title = blocks[title_index].text
             reasons[title_index] = "title"  # taken out of the body, not dropped
-            for i in labels[:-1]:
-                if blocks[i].kind == "paragraph":
-                    reasons[i] = "site name or menu above the title"
-    elif post.format == "txt":
-        for i in range(first_prose):
-            if not reasons[i] and _is_label(blocks[i]):
-                reasons[i] = "site name or menu above the title"
+    # In plain text the labels above the body are the site's name, tagline and menu; in
+    # HTML and Markdown, headings there are the post's own, and only a one-to-three-word
+    # paragraph is a section label ("Kultur").
+    most_words = MAX_LABEL_WORDS if post.format == "txt" else 3
+    for i in header:
+        if not reasons[i] and blocks[i].kind == "paragraph" and len(blocks[i].text.split()) <= most_words:
+            reasons[i] = "site name, menu or label above the title"
 
     # After the body: short labels among the chrome that ends the post are captions and
     # buttons, not text ("profil 3"), unless they close a letter ("Hälsningar, / Anna").

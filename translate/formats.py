@@ -96,8 +96,13 @@ def _starts_lower(line: str) -> bool:
 
 
 def _continues(previous: str, line: str) -> bool:
-    """The sentence goes on across the line break: the sure sign of wrapped text."""
-    return _starts_lower(line) and not _ends_sentence(previous) and not LIST_ITEM.match(line)
+    """The sentence goes on across the line break: the sure sign of wrapped text.
+
+    A lone lower-case word with no punctuation is more often a user name or a tag
+    than the end of a wrapped sentence.
+    """
+    lone_word = " " not in line and not _ends_sentence(line)
+    return _starts_lower(line) and not _ends_sentence(previous) and not LIST_ITEM.match(line) and not lone_word
 
 
 def _paragraph_break(previous: str, line: str, width: int, wrapped: bool) -> bool:
@@ -146,9 +151,16 @@ def parse_plain_text(text: str) -> ParsedPost:
 # --- Markdown ------------------------------------------------------------------------------
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.DOTALL)
+_TOML_FRONT_MATTER = re.compile(r"\A\+\+\+\s*\n(.*?)\n\+\+\+\s*(?:\n|\Z)", re.DOTALL)
+_TOML_TITLE = re.compile(r"^title\s*=\s*(['\"])(.*?)\1\s*$", re.MULTILINE)
 
 
 def _front_matter_title(text: str) -> tuple[str | None, str]:
+    """The title from YAML (Jekyll, Hugo, Obsidian) or TOML (Hugo) front matter, and the text after it."""
+    toml = _TOML_FRONT_MATTER.match(text)
+    if toml:
+        title_match = _TOML_TITLE.search(toml.group(1))
+        return (title_match.group(2).strip() if title_match else None), text[toml.end() :]
     match = _FRONT_MATTER.match(text)
     if not match:
         return None, text
