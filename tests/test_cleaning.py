@@ -64,8 +64,10 @@ def test_single_short_block_is_body_not_title() -> None:
     "marker", ["Leave a Reply", "Lämna ett svar", "3 kommentarer", '2 thoughts on "Vintern i Norrland"', "Kommentarer"]
 )
 def test_comment_section_drops_everything_after_it(marker: str) -> None:
-    cleaned = clean_text(f"Rubrik\n\nInlägget.\n\n{marker}\n\nAnna sa: Vilken fin text om vintern!\n\nSvara")
-    assert [b.text for b in cleaned.paragraphs] == ["Inlägget."]
+    cleaned = clean_text(
+        f"Rubrik\n\nDet här är själva inlägget.\n\n{marker}\n\nAnna sa: Vilken fin text om vintern!\n\nSvara"
+    )
+    assert [b.text for b in cleaned.paragraphs] == ["Det här är själva inlägget."]
     assert [d.text for d in cleaned.dropped] == [marker, "Anna sa: Vilken fin text om vintern!", "Svara"]
 
 

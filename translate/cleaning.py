@@ -107,7 +107,8 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"^(?:← ?)?(?:föregående|nästa|previous|next|äldre|senare|newer|older)(?: (?:inlägg|post|entries"
             r"|sida|page|inlägget))?(?: ?→)?$|^←|→$|^(?:hoppa till (?:innehåll|innehållet|huvudinnehållet)"
             r"|skip to (?:main )?content|meny|menu|sök|search|hem|home|start|startsida|tillbaka|back"
-            r"|till toppen|back to top|bloggarkiv|arkiv|archive|lyssna|listen|translate|översätt|sök efter:?|search for:?)$"
+            r"|till toppen|back to top|bloggarkiv|arkiv|archive|lyssna|listen|translate|översätt"
+            r"|sök efter:?|search for:?)$"
             r"|^(?:sida|page) \d+ (?:av|of) \d+$|^\S[^.!?]{0,40}(?: [›»>/|] [^.!?]{1,40}){2,}$",
         ),
         (
