@@ -74,7 +74,8 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|^(?:obligatoriska fält|required fields)|^(?:comment|kommentar|name|namn|e-?post|email|e-mail|website"
             r"|webbplats|hemsida|e-postadress)\s*\*?$|^save my name|^spara (?:mitt namn|namn)"
             r"|^(?:post comment|publicera kommentar|skicka kommentar|what are your thoughts\??|write a response)$"
-            r"|^(?:kommentera|comment)$",
+            r"|^(?:kommentera|comment)$|^(?:inga kommentarer|no comments)(?: ännu| yet)?\b"
+            r"|bli (?:den )?först(?:a)? att kommentera|be the first to comment",
         ),
         (
             "comment form (login icon)",
@@ -96,7 +97,9 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             "byline, date or tags",
             r"^(?:publicerat|publicerad|uppdaterad|postat|posted|published|updated|upplagd|skrivet|written"
             r"|senast (?:uppdaterad|ändrad|granskad)|last (?:updated|modified))\b.{0,100}$"
-            r"|^(?:av|by) [A-ZÅÄÖ][\w.-]+(?: [A-ZÅÄÖ][\w.-]+){0,3}$"
+            r"|^(?:av|by) [A-ZÅÄÖ][\w.-]+(?: [A-ZÅÄÖ][\w.-]+){0,3}(?:,? .{0,40})?$"
+            r"|^(?:lästid|läsningstid|läs(?:nings)?tid|reading time)\b|^(?:#[\w-]+\s*)+$"
+            r"|inlägget (?:postades|publicerades) i|bokmärk permalänken|this entry was posted in|bookmark the permalink"
             r"|^(?:kategorier|kategori|categories|category|etiketter|taggar|tags|tagged|ämnen|filed under"
             r"|arkiverat under|postat i|posted in)\b"
             r"|^(?:ämne|tråd|inlägg) (?:skapat|startat|skrivet) av\b|\b\d+ min(?:uter)? (?:read|läsning|läsningstid)\b"
@@ -113,7 +116,7 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
         (
             "related posts",
-            r"^(?:relaterade inlägg|relaterat|related(?: posts| articles)?|liknande(?: inlägg)?|läs också|läs även"
+            r"^(?:relaterade inlägg|relaterade|relaterat|related(?: posts| articles)?|liknande(?: inlägg)?|läs också|läs även"
             r"|read more|läs mer|more from .{1,40}|mer från .{1,40}|senaste inläggen|populära inlägg|se alla"
             r"|see all|you might also like|du kanske också gillar|fler inlägg|more posts)\s*:?$",
         ),
@@ -287,8 +290,8 @@ def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> Cleaned
     title = post.title
     if title is None:
         candidates = [i for i in header if _could_be_title(blocks[i])]
-        # A site's name is often one word ("Trädgårdsdagboken"); a post's title rarely.
-        preferred = [i for i in candidates if len(blocks[i].text.split()) > 1 and blocks[i].text[:1].isupper()]
+        # The title stands closest to the body; a lower-case word there is a user name.
+        preferred = [i for i in candidates if not blocks[i].text[:1].islower()]
         if candidates:
             title_index = (preferred or candidates)[-1]
             title = blocks[title_index].text
@@ -319,7 +322,7 @@ def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> Cleaned
     # Comments the format keeps apart from the post (HTML) follow the post's own blocks.
     for block in post.comments or []:
         blocks.append(block)
-        meta = _COMMENT_METADATA.match(block.text) or _COMMENTS_START.match(block.text)
+        meta = _COMMENT_METADATA.match(block.text) or _COMMENTS_START.match(block.text) or _is_short_label(block)
         form = _FORM_START.match(block.text)
         reasons.append(
             chrome_reason(block) or ("comment form" if form else "comment heading, author or date" if meta else None)

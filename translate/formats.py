@@ -126,10 +126,13 @@ def split_line_group(lines: list[str]) -> list[str]:
     if not lines:
         return []
     width = max(len(line) for line in lines)
-    wrapped = any(_continues(a, b) for a, b in zip(lines, lines[1:]))
+    # Short lines with no sentence punctuation anywhere are verse or a list, even when a
+    # line starts in lower case ("Löven faller tyst / över den gamla stenmuren").
+    verse = width < SHORT_LINES_WIDTH and not any(_ends_sentence(line) for line in lines)
+    wrapped = not verse and any(_continues(a, b) for a, b in zip(lines, lines[1:]))
     paragraphs = [[lines[0]]]
     for previous, line in zip(lines, lines[1:]):
-        if _paragraph_break(previous, line, width, wrapped):
+        if verse or _paragraph_break(previous, line, width, wrapped):
             paragraphs.append([line])
         else:
             paragraphs[-1].append(line)
