@@ -116,7 +116,8 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
         (
             "related posts",
-            r"^(?:relaterade inlägg|relaterade|relaterat|related(?: posts| articles)?|liknande(?: inlägg)?|läs också|läs även"
+            r"^(?:relaterade inlägg|relaterade|relaterat|related(?: posts| articles)?|liknande(?: inlägg)?"
+            r"|läs också|läs även"
             r"|read more|läs mer|more from .{1,40}|mer från .{1,40}|senaste inläggen|populära inlägg|se alla"
             r"|see all|you might also like|du kanske också gillar|fler inlägg|more posts)\s*:?$",
         ),
