@@ -10,7 +10,7 @@ from functools import lru_cache
 # only in lower case); a period after them never ends a sentence.
 EXTRA_SWEDISH_ABBREVIATIONS = [
     "Ca", "ca", "Jfr", "jfr", "kap", "Kap", "milj", "mdr", "tel", "Tel", "resp", "avd", "ang", "betr",
-    "sid", "uppl", "inkl", "exkl", "fr.a", "Fr.a", "T.ex", "Bl.a", "Dvs", "D.v.s", "S.k", "O.s.v", "osv",
+    "sid", "uppl", "inkl", "exkl", "fr.a", "Fr.a", "T.ex", "Bl.a", "Dvs", "D.v.s", "S.k", "O.s.v",
     "m.a.o", "M.a.o", "p.g.a", "P.g.a", "pga", "Pga", "tex", "Tex", "Kl", "Nr", "Fr.o.m", "T.o.m",
     "mån", "tis", "ons", "tors", "fre", "lör", "sön", "fil", "kand", "Fig", "fig", "bil", "tfn",
 ]  # fmt: skip
@@ -19,13 +19,20 @@ EXTRA_SWEDISH_ABBREVIATIONS = [
 SWEDISH_NUMERIC_ABBREVIATIONS = [
     "v", "s", "nr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec",
 ]  # fmt: skip
-# Entries of the Moses Swedish list that wrongly keep a sentence going ("Svaret är nej. Frågan ...").
-MOSES_ENTRIES_TO_DROP = ["nej", "Nej"]
+# Entries of the Moses Swedish list that wrongly keep a sentence going: "nej" ("Svaret är
+# nej. Frågan ..."), and the list-enders, which usually end their sentence when a capital
+# follows ("... plommon osv. Sedan ...").
+MOSES_ENTRIES_TO_DROP = ["nej", "Nej", "osv", "o.s.v", "etc", "m.m", "m.fl"]
 
 # Boundaries Moses misses: a line of dialogue after a finished one ("– Hej. – Hej själv."),
 # and a sentence ending in the single-character ellipsis before a capital.
 _ENUMERATOR = re.compile(r"^(\d{1,3}|[a-zA-Z]|[IVXivx]{1,4})[.)]$")
-_EXTRA_BOUNDARIES = re.compile(r"(?<=[.!?…])\s+(?=[–—] )|(?<=…)\s+(?=[A-ZÅÄÖ])")
+_EXTRA_BOUNDARIES = re.compile(
+    r"(?<=[.!?…])\s+(?=[–—] )"  # a new line of dialogue
+    r"|(?<=…)\s+(?=[A-ZÅÄÖ])"  # after an ellipsis character
+    r"|(?<=[.!?…][»”\"])\s+(?=[»”\"“„][A-ZÅÄÖ])"  # a quotation after a finished quotation
+    r"|(?<=[.!?…])\s+(?=[»“„][A-ZÅÄÖ])"  # a quotation after a finished sentence
+)
 
 
 @lru_cache(maxsize=1)
