@@ -19,6 +19,7 @@ MAX_CHROME_WORDS = 25
 MAX_TITLE_WORDS = 15
 MAX_TITLE_CHARS = 120
 MAX_LABEL_WORDS = 8
+MAX_CAPTION_WORDS = 15
 
 _MONTHS = (
     r"(?:jan(?:uari|uary)?|feb(?:ruari|ruary)?|mar(?:s|ch)?|apr(?:il)?|maj|may|jun[ie]?|jul[iy]?|aug(?:usti|ust)?"
@@ -91,12 +92,16 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"|^(?:gilla |like )?(?:loading|laddar(?: in)?)\s*(?:\.\.\.|…)?$|^(?:{_SHARE_WORDS})$"
             rf"|^(?:dela|share) (?:på|on|via|i) [\w.+-]+$"
             rf"|^\d+\s+(?:likes?|gillar|visningar|views|claps|gilla-markeringar)$"
-            rf"|^(?:gilla inlägget|like (?:the )?post)$|^\d{{1,6}}$",
+            rf"|^(?:gilla inlägget|like (?:the )?post)$|^\d{{1,6}}$"
+            r"|^(?:dela|share) (?:artikeln|the article|sidan|inlägget)$|^följ (?:ämnet|oss|mig|skribenten)\b"
+            r"|^(?:follow|följ)$|^\d+ (?:followers|följare|prenumeranter|subscribers)$"
+            r"|^(?:open in app|öppna i appen|listen|lyssna|write|skriv)$",
         ),
         (
             "byline, date or tags",
             r"^(?:publicerat|publicerad|uppdaterad|postat|posted|published|updated|upplagd|skrivet|written"
-            r"|senast (?:uppdaterad|ändrad|granskad)|last (?:updated|modified))\b.{0,100}$"
+            r"|senast (?:uppdaterad|ändrad|granskad)|last (?:updated|modified)"
+            r"|(?:sidan|artikeln|inlägget) (?:uppdaterades|uppdaterad|publicerades|publicerad))\b.{0,100}$"
             r"|^(?:av|by) [A-ZÅÄÖ][\w.-]+(?: [A-ZÅÄÖ][\w.-]+){0,3}(?:,? .{0,40})?$"
             r"|^(?:lästid|läsningstid|läs(?:nings)?tid|reading time)\b|^(?:#[\w-]+\s*)+$"
             r"|inlägget (?:postades|publicerades) i|bokmärk permalänken|this entry was posted in|bookmark the permalink"
@@ -117,7 +122,7 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         (
             "related posts",
             r"^(?:relaterade inlägg|relaterade|relaterat|related(?: posts| articles)?|liknande(?: inlägg)?"
-            r"|läs också|läs även"
+            r"|(?:läs också|läs även|read also|se även|relaterat):.{1,80}|läs också|läs även"
             r"|read more|läs mer|more from .{1,40}|mer från .{1,40}|senaste inläggen|populära inlägg|se alla"
             r"|see all|you might also like|du kanske också gillar|fler inlägg|more posts)\s*:?$",
         ),
@@ -140,8 +145,14 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|du får (?:det här|detta) (?:mejl|mejlet|e-?postmeddelande)|avregistrera|unsubscribe)"
             r"|prenumerera (?:gratis|på)",
         ),
+        ("advertisement", r"^(?:annons|reklam|advertisement|sponsrat|sponsored|sponsrad länk)$"),
+        ("photo credit", r"^(?:foto|bild|photo|image|illustration|grafik|fotograf)\s*:\s*[^.!?]{1,60}$"),
+        ("punctuation only", r"^[\W_]+$"),
         ("forum user rank", r"^(?:medlem|member|moderator|nybörjare|stammis|junior member|senior member)$"),
-        ("page feedback", r"^(?:hjälpte informationen|var (?:den här )?sidan till hjälp|was this (?:page )?helpful)"),
+        (
+            "page feedback",
+            r"^(?:ja|nej|yes|no)$|^(?:hjälpte informationen|var (?:den här )?sidan till hjälp|was this (?:page )?helpful)",
+        ),
         ("reply or quote button", r"^(?:svara|reply|citera|quote|anmäl|report|permalänk|permalink)$"),
         ("a row of links", r"^[^.!?]{1,40}(?: \| [^.!?]{1,40}){2,}$"),
         ("bare link", r"^(?:https?://|www\.)\S+$"),
@@ -149,7 +160,10 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 # An author box: the heading and the short bio after it are about the writer, not the post.
-_AUTHOR_BOX = re.compile(r"^(?:om författaren|om skribenten|about the author|written by|skribent)\s*:?$", re.IGNORECASE)
+_AUTHOR_BOX = re.compile(
+    r"^(?:om författaren|om skribenten|about the author|skribent)\s*:?$|^(?:written by|skriven av|skrivet av) .{1,40}$",
+    re.IGNORECASE,
+)
 _AUTHOR_BIO_BLOCKS = 2
 
 _VALEDICTION = re.compile(
@@ -258,6 +272,9 @@ def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> Cleaned
             reasons[i] = reasons[i] or "e-mail signature or footer after the -- line"
 
     for i, block in enumerate(blocks):
+        if reasons[i] == "photo credit" and i + 1 < len(blocks) and not reasons[i + 1]:
+            if len(blocks[i + 1].text.split()) <= MAX_CAPTION_WORDS and blocks[i + 1].kind == "paragraph":
+                reasons[i + 1] = "photo caption (after the photo credit)"
         if _AUTHOR_BOX.match(block.text):
             reasons[i] = "author box"
             bio = [j for j in range(i + 1, min(i + 1 + _AUTHOR_BIO_BLOCKS, len(blocks))) if not reasons[j]]
@@ -291,8 +308,14 @@ def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> Cleaned
     title = post.title
     if title is None:
         candidates = [i for i in header if _could_be_title(blocks[i])]
-        # The title stands closest to the body; a lower-case word there is a user name.
-        preferred = [i for i in candidates if not blocks[i].text[:1].islower()]
+        # The title stands closest to the body; a lower-case word there is a user name,
+        # and a name followed by a Follow button is the author's.
+        preferred = [
+            i
+            for i in candidates
+            if not blocks[i].text[:1].islower()
+            and not (i + 1 < len(blocks) and re.match(r"^(?:follow|följ)$", blocks[i + 1].text, re.IGNORECASE))
+        ]
         if candidates:
             title_index = (preferred or candidates)[-1]
             title = blocks[title_index].text
@@ -301,6 +324,10 @@ def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> Cleaned
     # HTML and Markdown, headings there are the post's own, and only a one-to-three-word
     # paragraph is a section label ("Kultur").
     most_words = MAX_LABEL_WORDS if post.format == "txt" else 3
+    site_name = post.extra.get("page_title", "")
+    for i in header:
+        if not reasons[i] and blocks[i].kind == "heading" and blocks[i].text != title and blocks[i].text in site_name:
+            reasons[i] = "site name (it is in the page title, not the post's)"
     for i in header:
         if not reasons[i] and blocks[i].kind == "paragraph" and len(blocks[i].text.split()) <= most_words:
             reasons[i] = "site name, menu or label above the title"

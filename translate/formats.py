@@ -7,6 +7,7 @@ later, by cleaning; this module only recovers the structure.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -33,11 +34,11 @@ _SENTENCE_FINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*$")
 _HTML_SNIFF = re.compile(r"^\s*(?:<!doctype html|<html\b|<\?xml[^>]*>\s*<html\b)", re.IGNORECASE)
 
 # Line-structure thresholds for plain text. Hard-wrapped text (e-mail, old exports)
-# wraps at a fixed width of 60-80 characters; a browser copy puts a whole paragraph on
-# one line, usually much longer than that.
-WRAPPED_MAX_WIDTH = 100
+# fills each line to a fixed width and breaks in mid-sentence; a browser copy puts a
+# whole paragraph on one line.
 SHORT_LINES_WIDTH = 40
 SHORT_LINE_RATIO = 0.6
+FULL_LINE_RATIO = 0.75
 
 
 @dataclass
@@ -111,13 +112,23 @@ def _paragraph_break(previous: str, line: str, width: int, wrapped: bool) -> boo
         return True
     if _continues(previous, line):
         return False
-    if LIST_ITEM.match(previous) or (width < SHORT_LINES_WIDTH and not wrapped):
-        # List items, menus, signatures, addresses: the lines are the structure.
+    if not wrapped or LIST_ITEM.match(previous):
+        # One paragraph per line (a browser copy), list items, menus, signatures.
         return True
-    if width > WRAPPED_MAX_WIDTH:
-        return True  # one paragraph per line, as a browser copy gives
     # Hard-wrapped: lines fill the width, and only a paragraph's last line falls short.
     return len(previous) < SHORT_LINE_RATIO * width
+
+
+def _looks_wrapped(lines: list[str], width: int) -> bool:
+    """Hard-wrapped text breaks lines in mid-sentence: a line runs on in lower case, or a
+    line near the full width stops without sentence punctuation."""
+    pairs = list(zip(lines, lines[1:]))
+    if any(_continues(a, b) for a, b in pairs):
+        return True
+    # Among short lines (opening hours, addresses) a full line without punctuation proves nothing.
+    return width >= SHORT_LINES_WIDTH and any(
+        len(a) >= FULL_LINE_RATIO * width and not _ends_sentence(a) and not LIST_ITEM.match(b) for a, b in pairs
+    )
 
 
 def split_line_group(lines: list[str]) -> list[str]:
@@ -129,7 +140,7 @@ def split_line_group(lines: list[str]) -> list[str]:
     # Short lines with no sentence punctuation anywhere are verse or a list, even when a
     # line starts in lower case ("Löven faller tyst / över den gamla stenmuren").
     verse = width < SHORT_LINES_WIDTH and not any(_ends_sentence(line) for line in lines)
-    wrapped = not verse and any(_continues(a, b) for a, b in zip(lines, lines[1:]))
+    wrapped = not verse and _looks_wrapped(lines, width)
     paragraphs = [[lines[0]]]
     for previous, line in zip(lines, lines[1:]):
         if verse or _paragraph_break(previous, line, width, wrapped):
@@ -304,4 +315,11 @@ def parse_html(text: str) -> ParsedPost:
     # The page repeats its title as a heading (sometimes after the body, on Blogger).
     blocks = [b for b in blocks if not (b.kind == "heading" and b.text == title)]
     comments = _xml_blocks(extracted.commentsbody) if extracted.commentsbody is not None else []
-    return ParsedPost(format="html", blocks=blocks, title=title, comments=comments)
+    title_tag = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+    page_title = _squash(html.unescape(title_tag.group(1))) if title_tag else ""
+    # Blogger and others name the blog in the metadata and give the post's own title as
+    # the first heading; the page's <title> holds both ("Blog: Post").
+    if blocks and blocks[0].kind == "heading" and blocks[0].text in page_title and title and title in page_title:
+        title = blocks.pop(0).text
+    extra = {"page_title": page_title}
+    return ParsedPost(format="html", blocks=blocks, title=title, comments=comments, extra=extra)
