@@ -151,7 +151,8 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("forum user rank", r"^(?:medlem|member|moderator|nybörjare|stammis|junior member|senior member)$"),
         (
             "page feedback",
-            r"^(?:ja|nej|yes|no)$|^(?:hjälpte informationen|var (?:den här )?sidan till hjälp|was this (?:page )?helpful)",
+            r"^(?:ja|nej|yes|no)$"
+            r"|^(?:hjälpte informationen|var (?:den här )?sidan till hjälp|was this (?:page )?helpful)",
         ),
         ("reply or quote button", r"^(?:svara|reply|citera|quote|anmäl|report|permalänk|permalink)$"),
         ("a row of links", r"^[^.!?]{1,40}(?: \| [^.!?]{1,40}){2,}$"),
