@@ -169,7 +169,8 @@ _AUTHOR_BIO_BLOCKS = 2
 
 _VALEDICTION = re.compile(
     r"^(?:(?:med )?(?:vänliga|varma|bästa|många|glada|kärleksfulla) hälsningar|hälsningar|mvh|kram(?:ar)?"
-    r"|(?:best |kind |warm )?regards|cheers|vänligen)\b",
+    r"|(?:best |kind |warm )?regards|cheers|vänligen)\b"
+    r"|^/{1,2} ?[A-ZÅÄÖ][\w-]*$",  # a blogger's sign-off: "/Malin"
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?…:;,]['\"”’»)\]]*$")
