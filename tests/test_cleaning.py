@@ -79,3 +79,14 @@ def test_sentence_that_starts_like_a_comment_marker_is_content() -> None:
         "Kommentarer från läsarna kom snabbt in.",
     ]
     assert cleaned.dropped == []
+
+
+def test_long_cookie_notice_in_a_copy_paste() -> None:
+    notice = (
+        "Vi använder cookies och liknande tekniker för att webbplatsen ska fungera, för att analysera trafiken "
+        "och för att visa relevant innehåll och annonser. Du kan läsa mer om hur vi använder cookies och ändra "
+        "dina val när som helst under Cookieinställningar längst ned på sidan."
+    )
+    cleaned = clean_text(f"Rubrik\n\nDet här är själva inlägget om vintern.\n\n{notice}\n\nAcceptera alla")
+    assert [b.text for b in cleaned.paragraphs] == ["Det här är själva inlägget om vintern."]
+    assert cleaned.dropped[0].reason == "cookie notice"

@@ -20,6 +20,7 @@ MAX_TITLE_WORDS = 15
 MAX_TITLE_CHARS = 120
 MAX_LABEL_WORDS = 8
 MAX_CAPTION_WORDS = 15
+MAX_NOTICE_WORDS = 80
 
 _MONTHS = (
     r"(?:jan(?:uari|uary)?|feb(?:ruari|ruary)?|mar(?:s|ch)?|apr(?:il)?|maj|may|jun[ie]?|jul[iy]?|aug(?:usti|ust)?"
@@ -130,7 +131,7 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             "cookie notice",
             r"vi använder (?:oss av )?cookies|this (?:site|website) uses cookies|we use cookies"
             r"|integritet (?:&|och) cookies|cookiepolicy|cookie policy"
-            r"|^(?:ok|okej|godkänn(?: alla)?|accept(?: all)?|inställningar|settings|neka|reject(?: all)?)$",
+            r"|^(?:ok|okej|godkänn(?: alla)?|accept(?: all)?|acceptera(?: alla)?|endast nödvändiga|inställningar|settings|neka|reject(?: all)?)$",
         ),
         (
             "site footer",
@@ -167,6 +168,12 @@ _AUTHOR_BOX = re.compile(
 )
 _AUTHOR_BIO_BLOCKS = 2
 
+_COOKIE_NOTICE = re.compile(
+    r"(?:vi|webbplatsen|sajten) använder (?:oss av )?(?:cookies|kakor)|this (?:site|website) uses cookies"
+    r"|we use cookies|genom att (?:fortsätta|använda (?:webbplatsen|sajten)) (?:godkänner|accepterar) du",
+    re.IGNORECASE,
+)
+
 _VALEDICTION = re.compile(
     r"^(?:(?:med )?(?:vänliga|varma|bästa|många|glada|kärleksfulla) hälsningar|hälsningar|mvh|kram(?:ar)?"
     r"|(?:best |kind |warm )?regards|cheers|vänligen)\b"
@@ -200,7 +207,12 @@ class CleanedText:
 def chrome_reason(block: Block) -> str | None:
     """Why a block is blog chrome by what it says, or None if it may be content."""
     text = block.text
-    if len(text.split()) > MAX_CHROME_WORDS or block.kind == "code":
+    words = len(text.split())
+    if block.kind == "code" or words > MAX_NOTICE_WORDS:
+        return None
+    if _COOKIE_NOTICE.search(text):
+        return "cookie notice"  # these run long, and no post is about its own cookies
+    if words > MAX_CHROME_WORDS:
         return None
     if block.link_only and block.kind != "heading":
         return "link (menu, share or read-more)"
