@@ -131,7 +131,8 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             "cookie notice",
             r"vi använder (?:oss av )?cookies|this (?:site|website) uses cookies|we use cookies"
             r"|integritet (?:&|och) cookies|cookiepolicy|cookie policy"
-            r"|^(?:ok|okej|godkänn(?: alla)?|accept(?: all)?|acceptera(?: alla)?|endast nödvändiga|inställningar|settings|neka|reject(?: all)?)$",
+            r"|^(?:ok|okej|godkänn(?: alla)?|accept(?: all)?|acceptera(?: alla)?|endast nödvändiga"
+            r"|inställningar|settings|neka|reject(?: all)?)$",
         ),
         (
             "site footer",
