@@ -270,113 +270,156 @@ def _is_prose(block: Block) -> bool:
     return bool(_PROSE_END.search(block.text)) and words >= MIN_SENTENCE_WORDS
 
 
+@dataclass
+class _Marks:
+    """What cleaning has decided so far, block by block."""
+
+    blocks: list[Block]
+    reasons: list[str | None]  # why a block is dropped; None while it may be content
+    is_comment: list[bool]
+    title_index: int | None = None
+
+    def drop(self, index: int, reason: str) -> None:
+        """Give a block a reason to be dropped, unless it has one already."""
+        self.reasons[index] = self.reasons[index] or reason
+
+    def undecided(self, index: int) -> bool:
+        return self.reasons[index] is None and index != self.title_index
+
+
 def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> CleanedText:
     """Decide for every block of a post whether it is title, body, comment or chrome."""
     options = options or CleanOptions()
-    blocks = list(post.blocks)
     if options.keep_all:
         return _keep_everything(post)
+    blocks = list(post.blocks)
+    marks = _Marks(blocks, [chrome_reason(b) for b in blocks], [False] * len(blocks))
+    signature = _mark_signature_and_boxes(marks)
+    first_prose = next((i for i, b in enumerate(blocks) if marks.undecided(i) and _is_prose(b)), len(blocks))
+    end_of_post = _mark_comments(marks, first_prose, signature)
+    title = post.title if post.title is not None else _choose_title(marks, first_prose)
+    _mark_header(marks, first_prose, post, title)
+    _mark_trailing_labels(marks, first_prose, end_of_post)
+    _add_separate_comments(marks, post.comments or [])
+    return _collect(marks, title, options, title_given=post.title is not None)
 
-    reasons: list[str | None] = [chrome_reason(b) for b in blocks]
-    is_comment = [False] * len(blocks)
 
+def _mark_signature_and_boxes(marks: _Marks) -> int | None:
+    """E-mail footers, photo captions and author boxes; returns where an e-mail signature starts."""
+    blocks = marks.blocks
     # An e-mail signature line ("--") ends the message; what follows is footer.
     signature = next((i for i, b in enumerate(blocks) if _EMAIL_SIGNATURE.match(b.text)), None)
     if signature is not None:
         for i in range(signature, len(blocks)):
-            reasons[i] = reasons[i] or "e-mail signature or footer after the -- line"
-
+            marks.drop(i, "e-mail signature or footer after the -- line")
     for i, block in enumerate(blocks):
-        if reasons[i] == "photo credit" and i + 1 < len(blocks) and not reasons[i + 1]:
-            if len(blocks[i + 1].text.split()) <= MAX_CAPTION_WORDS and blocks[i + 1].kind == "paragraph":
-                reasons[i + 1] = "photo caption (after the photo credit)"
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if marks.reasons[i] == "photo credit" and following and marks.undecided(i + 1):
+            if len(following.text.split()) <= MAX_CAPTION_WORDS and following.kind == "paragraph":
+                marks.drop(i + 1, "photo caption (after the photo credit)")
         if _AUTHOR_BOX.match(block.text):
-            reasons[i] = "author box"
-            bio = [j for j in range(i + 1, min(i + 1 + _AUTHOR_BIO_BLOCKS, len(blocks))) if not reasons[j]]
-            for j in bio:
-                reasons[j] = "author box"
+            marks.reasons[i] = "author box"
+            for j in range(i + 1, min(i + 1 + _AUTHOR_BIO_BLOCKS, len(blocks))):
+                marks.drop(j, "author box")
+    return signature
 
-    first_prose = next((i for i, b in enumerate(blocks) if not reasons[i] and _is_prose(b)), len(blocks))
 
-    # Comments: from a comment heading after the body, up to the comment form.
+def _mark_comments(marks: _Marks, first_prose: int, signature: int | None) -> int:
+    """Comments run from a comment heading after the body to the comment form; returns where the post ends."""
+    blocks = marks.blocks
     after_body = range(first_prose + 1, len(blocks))
     comments_start = next((i for i in after_body if _COMMENTS_START.match(blocks[i].text)), None)
+    # With no body at all, a comment form still is one.
     form_start = next(
-        (i for i in range(first_prose + 1 if after_body else 0, len(blocks)) if _FORM_START.match(blocks[i].text)),
+        (i for i in (after_body or range(len(blocks))) if _FORM_START.match(blocks[i].text)),
         None,
     )
     if form_start is not None:
         for i in range(form_start, len(blocks)):
-            reasons[i] = reasons[i] or "comment form"
-    end_of_post = min(i for i in (comments_start, form_start, signature, len(blocks)) if i is not None)
+            marks.drop(i, "comment form")
     if comments_start is not None:
         for i in range(comments_start, form_start if form_start is not None else len(blocks)):
             metadata = _COMMENT_METADATA.match(blocks[i].text) or _is_short_label(blocks[i])
-            if i == comments_start or (reasons[i] is None and metadata):
-                reasons[i] = reasons[i] or "comment heading, author or date"
-            elif reasons[i] is None:
-                is_comment[i] = True
+            if i == comments_start or (marks.undecided(i) and metadata):
+                marks.drop(i, "comment heading, author or date")
+            elif marks.undecided(i):
+                marks.is_comment[i] = True
+    return min(i for i in (comments_start, form_start, signature, len(blocks)) if i is not None)
 
-    # Above the body: the last label is the title; the labels before it are the site's
-    # name and menu. A format that names its title (HTML, Markdown) needs no guess.
-    header = [i for i in range(first_prose) if not reasons[i]]
-    title = post.title
-    if title is None:
-        candidates = [i for i in header if _could_be_title(blocks[i])]
-        # The title stands closest to the body; a lower-case word there is a user name,
-        # and a name followed by a Follow button is the author's.
-        preferred = [
-            i
-            for i in candidates
-            if not blocks[i].text[:1].islower()
-            and not (i + 1 < len(blocks) and re.match(r"^(?:follow|följ)$", blocks[i + 1].text, re.IGNORECASE))
-        ]
-        if candidates:
-            title_index = (preferred or candidates)[-1]
-            title = blocks[title_index].text
-            reasons[title_index] = "title"  # taken out of the body, not dropped
-    # In plain text the labels above the body are the site's name, tagline and menu; in
-    # HTML and Markdown, headings there are the post's own, and only a one-to-three-word
-    # paragraph is a section label ("Kultur").
+
+def _choose_title(marks: _Marks, first_prose: int) -> str | None:
+    """In plain text the title is the label above the body that stands closest to it.
+
+    A lower-case word there is a user name, and a name followed by a Follow button is the
+    author's, so those are passed over when there is another candidate.
+    """
+    blocks = marks.blocks
+    candidates = [i for i in range(first_prose) if marks.undecided(i) and _could_be_title(blocks[i])]
+    preferred = [
+        i
+        for i in candidates
+        if not blocks[i].text[:1].islower()
+        and not (i + 1 < len(blocks) and re.match(r"^(?:follow|följ)$", blocks[i + 1].text, re.IGNORECASE))
+    ]
+    if not candidates:
+        return None
+    marks.title_index = (preferred or candidates)[-1]
+    return blocks[marks.title_index].text
+
+
+def _mark_header(marks: _Marks, first_prose: int, post: ParsedPost, title: str | None) -> None:
+    """Labels above the body: in plain text the site's name, tagline and menu; in HTML and
+    Markdown, headings there are the post's own, and only a one-to-three-word paragraph is
+    a section label ("Kultur") or a heading repeats the site's name from the page title."""
     most_words = MAX_LABEL_WORDS if post.format == "txt" else 3
     site_name = post.extra.get("page_title", "")
-    for i in header:
-        if not reasons[i] and blocks[i].kind == "heading" and blocks[i].text != title and blocks[i].text in site_name:
-            reasons[i] = "site name (it is in the page title, not the post's)"
-    for i in header:
-        if not reasons[i] and blocks[i].kind == "paragraph" and len(blocks[i].text.split()) <= most_words:
-            reasons[i] = "site name, menu or label above the title"
+    for i in range(first_prose):
+        block = marks.blocks[i]
+        if not marks.undecided(i):
+            continue
+        if block.kind == "heading" and block.text != title and block.text in site_name:
+            marks.drop(i, "site name (it is in the page title, not the post's)")
+        elif block.kind == "paragraph" and len(block.text.split()) <= most_words:
+            marks.drop(i, "site name, menu or label above the title")
 
-    # After the body: short labels among the chrome that ends the post are captions and
-    # buttons, not text ("profil 3"), unless they close a letter ("Hälsningar, / Anna").
+
+def _mark_trailing_labels(marks: _Marks, first_prose: int, end_of_post: int) -> None:
+    """Short labels among the chrome that ends a post are captions and buttons ("profil 3"),
+    unless they close a letter ("Varma hälsningar, / Styrelsen", "/Malin")."""
+    blocks = marks.blocks
     last_content = end_of_post - 1
-    while last_content >= first_prose and (reasons[last_content] or _is_label(blocks[last_content])):
+    while last_content >= first_prose and (not marks.undecided(last_content) or _is_label(blocks[last_content])):
         last_content -= 1
-    trailing = [i for i in range(last_content + 1, end_of_post) if not reasons[i]]
-    chrome_follows = any(reasons[i] and reasons[i] != "title" for i in range(last_content + 1, len(blocks)))
-    if trailing and chrome_follows:
-        valediction = next((i for i in trailing if _VALEDICTION.match(blocks[i].text)), None)
-        if valediction is None and last_content >= 0 and _VALEDICTION.match(blocks[last_content].text):
-            valediction = last_content
-        for i in trailing:
-            if valediction is None or i < valediction:
-                reasons[i] = "short label in the chrome after the post"
+    trailing = [i for i in range(last_content + 1, end_of_post) if marks.undecided(i)]
+    chrome_follows = any(marks.reasons[i] for i in range(last_content + 1, len(blocks)))
+    if not (trailing and chrome_follows):
+        return
+    valediction = next((i for i in trailing if _VALEDICTION.match(blocks[i].text)), None)
+    if valediction is None and last_content >= 0 and _VALEDICTION.match(blocks[last_content].text):
+        valediction = last_content
+    for i in trailing:
+        if valediction is None or i < valediction:
+            marks.drop(i, "short label in the chrome after the post")
 
-    # Comments the format keeps apart from the post (HTML) follow the post's own blocks.
-    for block in post.comments or []:
-        blocks.append(block)
-        meta = _COMMENT_METADATA.match(block.text) or _COMMENTS_START.match(block.text) or _is_short_label(block)
-        form = _FORM_START.match(block.text)
-        reasons.append(
-            chrome_reason(block) or ("comment form" if form else "comment heading, author or date" if meta else None)
+
+def _add_separate_comments(marks: _Marks, comments: list[Block]) -> None:
+    """Comments the format keeps apart from the post (HTML) follow the post's own blocks."""
+    for block in comments:
+        metadata = _COMMENT_METADATA.match(block.text) or _COMMENTS_START.match(block.text) or _is_short_label(block)
+        reason = chrome_reason(block) or (
+            "comment form" if _FORM_START.match(block.text) else "comment heading, author or date" if metadata else None
         )
-        is_comment.append(True)
+        marks.blocks.append(block)
+        marks.reasons.append(reason)
+        marks.is_comment.append(True)
 
+
+def _collect(marks: _Marks, title: str | None, options: CleanOptions, title_given: bool) -> CleanedText:
     paragraphs: list[Block] = []
     comments: list[Block] = []
     dropped: list[DroppedBlock] = []
-    for block, reason, comment in zip(blocks, reasons, is_comment):
-        if reason == "title":
+    for i, (block, reason, comment) in enumerate(zip(marks.blocks, marks.reasons, marks.is_comment)):
+        if i == marks.title_index:
             continue
         if reason:
             dropped.append(DroppedBlock(text=block.text, reason=reason))
@@ -386,7 +429,7 @@ def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> Cleaned
             comments.append(block)
         else:
             paragraphs.append(block)
-    if title is not None and not paragraphs and post.title is None:
+    if title is not None and not paragraphs and not title_given:
         # A single short block is the whole post, not a title over nothing.
         paragraphs, title = [Block(title)], None
     return CleanedText(title=title, paragraphs=paragraphs, comments=comments, dropped=dropped)
