@@ -36,7 +36,7 @@ _DATE = (
 _DATE_ONLY = re.compile(rf"^{_DATE}(?:,?\s+{_TIME})?(?:\s*#\d+)?$|^{_TIME}$", re.IGNORECASE)
 
 _SHARE_WORDS = (
-    r"tweet|twitter|x|facebook|linkedin|pinterest|tumblr|reddit|whatsapp|telegram|pocket|messenger|e-?post|email"
+    r"tweet|twitter|x|facebook|linkedin|pinterest|tumblr|reddit|whatsapp|telegram|pocket|messenger|e-?post|email|restack"
     r"|e-mail|print|skriv ut|kopiera länk|copy link|mer|more|blogthis!|skicka med e-post|email this"
 )
 
@@ -145,6 +145,8 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             "newsletter or subscription",
             r"^(?:prenumerera|subscribe|anmäl dig till (?:vårt )?nyhetsbrev|sign up for|tack för att du läser"
             r"|du får (?:det här|detta) (?:mejl|mejlet|e-?postmeddelande)|avregistrera|unsubscribe)"
+            r"|reader-supported publication|to receive new posts and support|becoming a (?:free or )?paid subscriber"
+            r"|läsarfinansierad|bli (?:gratis|betalande) prenumerant"
             r"|prenumerera (?:gratis|på)",
         ),
         ("advertisement", r"^(?:annons|reklam|advertisement|sponsrat|sponsored|sponsrad länk)$"),
@@ -168,6 +170,10 @@ _AUTHOR_BOX = re.compile(
     re.IGNORECASE,
 )
 _AUTHOR_BIO_BLOCKS = 2
+# Two or three capitalized words and nothing else: a person's name, not a title.
+_PERSON_NAME = re.compile(r"^[A-ZÅÄÖ][a-zåäöéüø-]+(?: [A-ZÅÄÖ][a-zåäöéüø-]+){1,2}$")
+# A line just below the title that long is a subtitle, not a menu entry.
+MIN_SUBTITLE_WORDS = 4
 
 _COOKIE_NOTICE = re.compile(
     r"(?:vi|webbplatsen|sajten) använder (?:oss av )?(?:cookies|kakor)|this (?:site|website) uses cookies"
@@ -350,8 +356,9 @@ def _mark_comments(marks: _Marks, first_prose: int, signature: int | None) -> in
 def _choose_title(marks: _Marks, first_prose: int) -> str | None:
     """In plain text the title is the label above the body that stands closest to it.
 
-    A lower-case word there is a user name, and a name followed by a Follow button is the
-    author's, so those are passed over when there is another candidate.
+    A lower-case word there is a user name, and a person's name ("Karin Ek") or a name
+    followed by a Follow button is the author's, so those are passed over when there is
+    another candidate.
     """
     blocks = marks.blocks
     candidates = [i for i in range(first_prose) if marks.undecided(i) and _could_be_title(blocks[i])]
@@ -359,12 +366,18 @@ def _choose_title(marks: _Marks, first_prose: int) -> str | None:
         i
         for i in candidates
         if not blocks[i].text[:1].islower()
+        and not _PERSON_NAME.match(blocks[i].text)
         and not (i + 1 < len(blocks) and re.match(r"^(?:follow|följ)$", blocks[i + 1].text, re.IGNORECASE))
     ]
     if not candidates:
         return None
-    marks.title_index = (preferred or candidates)[-1]
-    return blocks[marks.title_index].text
+    chosen = preferred or candidates
+    index = chosen[-1]
+    # A title with a subtitle right below it: two adjacent lines of several words each.
+    if len(chosen) > 1 and chosen[-2] == index - 1 and all(len(blocks[i].text.split()) >= 3 for i in chosen[-2:]):
+        index = chosen[-2]
+    marks.title_index = index
+    return blocks[index].text
 
 
 def _mark_header(marks: _Marks, first_prose: int, post: ParsedPost, title: str | None) -> None:
@@ -375,11 +388,14 @@ def _mark_header(marks: _Marks, first_prose: int, post: ParsedPost, title: str |
     site_name = post.extra.get("page_title", "")
     for i in range(first_prose):
         block = marks.blocks[i]
+        words = len(block.text.split())
         if not marks.undecided(i):
             continue
         if block.kind == "heading" and block.text != title and block.text in site_name:
             marks.drop(i, "site name (it is in the page title, not the post's)")
-        elif block.kind == "paragraph" and len(block.text.split()) <= most_words:
+        elif marks.title_index is not None and i > marks.title_index and words >= MIN_SUBTITLE_WORDS:
+            continue  # a subtitle
+        elif block.kind == "paragraph" and words <= most_words:
             marks.drop(i, "site name, menu or label above the title")
 
 
