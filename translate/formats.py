@@ -15,7 +15,7 @@ from typing import Any, Literal
 from translate.errors import InputError
 
 Format = Literal["txt", "md", "html"]
-FORMATS: tuple[str, ...] = ("txt", "md", "html")
+INPUT_FORMATS: tuple[str, ...] = ("txt", "md", "html")
 Kind = Literal["paragraph", "heading", "list-item", "quote", "code"]
 
 _EXTENSIONS: dict[str, Format] = {
@@ -78,7 +78,7 @@ def parse_post(text: str, fmt: Format) -> ParsedPost:
         return parse_markdown(text)
     if fmt == "txt":
         return parse_plain_text(text)
-    raise InputError(f"Unknown input format '{fmt}': use one of {', '.join(FORMATS)}.")
+    raise InputError(f"Unknown input format '{fmt}': use one of {', '.join(INPUT_FORMATS)}.")
 
 
 def _squash(text: str) -> str:
