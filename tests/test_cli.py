@@ -20,7 +20,8 @@ def _assert_aligned(handout: dict) -> None:
         sources = [s["source"] for s in paragraph["sentences"]]
         assert " ".join(sources) == paragraph["source"]
         assert sources == split_sentences(paragraph["source"])
-        assert all(set(s) == {"source", "translation"} for s in paragraph["sentences"])
+        assert all(set(s) == {"source", "translation", "flags"} for s in paragraph["sentences"])
+        assert all(isinstance(s["flags"], list) for s in paragraph["sentences"])
         assert all(s["translation"].strip() for s in paragraph["sentences"])
         assert paragraph["translation"] == " ".join(s["translation"] for s in paragraph["sentences"])
 

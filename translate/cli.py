@@ -176,6 +176,10 @@ def run(
     ] = None,
     device: Annotated[Device, typer.Option("--device", help="auto uses a CUDA GPU when there is one.")] = Device.auto,
     config: Config = None,
+    glossary: Annotated[
+        Optional[Path],
+        typer.Option("--glossary", help="TSV of 'Swedish<TAB>English' terms (a lone name: keep as is)."),
+    ] = None,
     input_format: InputFormatOption = InputFormat.auto,
     keep_comments: KeepComments = False,
     keep_all: KeepAll = False,
@@ -186,7 +190,9 @@ def run(
     with _user_errors(debug):
         target = resolve_output(input, output, fmt.value)
         document = _read(input, input_format, keep_comments, keep_all)
-        options = PipelineOptions(model=model, summarizer=summarizer, config=config, beams=beams, device=device.value)
+        options = PipelineOptions(
+            model=model, summarizer=summarizer, config=config, beams=beams, device=device.value, glossary=glossary
+        )
         show_progress = not quiet and sys.stderr.isatty()
         with _progress_display(show_progress) as progress:
             pipeline = Pipeline(options, progress=progress)
@@ -204,6 +210,56 @@ def run(
                     f"{stats.seconds_total:.1f} s)",
                     err=True,
                 )
+        if not quiet:
+            _report_flags(document)
+
+
+def _report_flags(document: Document) -> None:
+    """Say on stderr how many sentences the guard flagged, and why."""
+    counts = document.flag_counts()
+    flagged = sum(1 for s in document.all_sentences() if s.flags)
+    if flagged:
+        reasons = ", ".join(f"{flag} {count}" for flag, count in sorted(counts.items()))
+        typer.secho(
+            f"{flagged} of {document.stats.sentences} sentences flagged for checking ({reasons}); "
+            f"{document.stats.retried} were retried with safer decoding ({document.stats.seconds_retry:.1f} s).",
+            err=True,
+            fg=typer.colors.YELLOW,
+        )
+
+
+@app.command(name="eval")
+def evaluate(
+    sources: Annotated[Path, typer.Argument(help="Swedish sentences, one per line.")],
+    references: Annotated[Path, typer.Argument(help="Reference English translations, line by line.")],
+    model: Annotated[
+        Optional[str],
+        typer.Option("--model", "-m", help="Translation model: models.yaml name, folder or hub id."),
+    ] = None,
+    beams: Annotated[Optional[int], typer.Option("--beams", min=1, help="Beam size.")] = None,
+    device: Annotated[Device, typer.Option("--device")] = Device.auto,
+    config: Config = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Score a model on a parallel text with sacreBLEU (BLEU and chrF)."""
+    import json
+
+    from translate.evaluation import score_parallel_text
+
+    with _user_errors(debug):
+        options = PipelineOptions(model=model, summarizer="none", config=config, beams=beams, device=device.value)
+        with _progress_display(not quiet and sys.stderr.isatty()) as progress:
+            scores = score_parallel_text(Pipeline(options, progress=progress), sources, references)
+        if as_json:
+            typer.echo(json.dumps(scores, ensure_ascii=False, indent=2))
+        else:
+            typer.echo(
+                f"{scores['model']} on {scores['sentences']} sentences: BLEU {scores['bleu']:.1f}, "
+                f"chrF {scores['chrf']:.1f} ({scores['flagged']} flagged, {scores['seconds']:.1f} s)\n"
+                f"{scores['bleu_signature']}"
+            )
 
 
 @app.command()

@@ -15,9 +15,11 @@ from typing import Any
 class Sentence:
     source: str
     translation: str | None = None
+    # What the fidelity guard found wrong with the translation (see translate/fidelity.py).
+    flags: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "translation": self.translation}
+        return {"source": self.source, "translation": self.translation, "flags": list(self.flags)}
 
 
 @dataclass
@@ -69,6 +71,9 @@ class Summary:
 class Stats:
     sentences: int = 0
     generated_tokens: int = 0
+    # Sentences the guard generated a second time, and what that cost (not in the JSON).
+    retried: int = 0
+    seconds_retry: float = 0.0
     seconds_load: float = 0.0
     seconds_translate: float = 0.0
     seconds_summarize: float = 0.0
@@ -107,6 +112,14 @@ class Document:
     def all_sentences(self) -> list[Sentence]:
         """Every sentence in reading order, title first."""
         return [s for block in self.all_paragraphs() for s in block.sentences]
+
+    def flag_counts(self) -> dict[str, int]:
+        """How many sentences carry each flag."""
+        counts: dict[str, int] = {}
+        for sentence in self.all_sentences():
+            for flag in sentence.flags:
+                counts[flag] = counts.get(flag, 0) + 1
+        return counts
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON handout schema documented in the README."""

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate.cleaning import CleanOptions
-from translate.pipeline import load_document
+from translate.errors import InputError
+from translate.fidelity import translate_faithfully
+from translate.pipeline import Pipeline, load_document
+from translate.reading import read_text
 from translate.segment import split_sentences
 
 
@@ -97,3 +100,42 @@ def evaluate_splitter(
         if got != expected:
             failures.append((expected, got))
     return 1 - len(failures) / len(cases), failures
+
+
+def score_parallel_text(pipeline: Pipeline, sources: Path, references: Path) -> dict:
+    """Translate a file of sentences (one per line) and score it against references with sacreBLEU."""
+    import time
+
+    import sacrebleu
+
+    source_lines = _lines(sources)
+    reference_lines = _lines(references)
+    if len(source_lines) != len(reference_lines):
+        raise InputError(
+            f"{sources} has {len(source_lines)} lines but {references} has {len(reference_lines)}: "
+            "a parallel text needs one reference per source line."
+        )
+    translator = pipeline.translator  # loading is not part of the translation time
+    started = time.perf_counter()
+    results = translate_faithfully(translator, source_lines, pipeline.glossary)
+    hypotheses = [r.translation for r in results]
+    bleu = sacrebleu.metrics.BLEU()
+    chrf = sacrebleu.metrics.CHRF()
+    return {
+        "model": pipeline.translation_spec.name,
+        "sentences": len(source_lines),
+        "bleu": round(bleu.corpus_score(hypotheses, [reference_lines]).score, 2),
+        "chrf": round(chrf.corpus_score(hypotheses, [reference_lines]).score, 2),
+        "bleu_signature": str(bleu.get_signature()),
+        "chrf_signature": str(chrf.get_signature()),
+        "flagged": sum(1 for r in results if r.flags),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def _lines(path: Path) -> list[str]:
+    text = read_text(path)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.strip() for line in lines]

@@ -11,6 +11,7 @@ from summarize import extractive_summary, summarize_abstractive
 from translate.cleaning import CleanOptions, clean_post
 from translate.document import Document, Paragraph, Sentence, Summary
 from translate.errors import InputError
+from translate.fidelity import Glossary, GuardStats, load_glossary, translate_faithfully
 from translate.formats import Block, Format, detect_format, parse_post
 from translate.reading import normalize_text, read_stream, read_text
 from translate.registry import (
@@ -40,6 +41,7 @@ class PipelineOptions:
     device: str = "auto"  # auto, cpu or cuda
     max_batch_tokens: int = 2048
     summary_sentences: int = 5  # upper bound for the extractive summary
+    glossary: Path | None = None  # a TSV glossary, on top of the models.yaml one
 
 
 def _paragraph(block: Block) -> Paragraph:
@@ -102,6 +104,9 @@ class Pipeline:
         self.summarization_spec: ModelSpec | None = (
             self.registry.resolve(summarizer, "summarization") if self.summary_method == "abstractive" else None
         )
+        self.glossary: Glossary = self.registry.glossary
+        if self.options.glossary is not None:
+            self.glossary = self.glossary.merged(load_glossary(self.options.glossary))
         # Models load on first use, so that building a Pipeline is cheap.
         self._translator: Seq2SeqGenerator | None = None
         self._summarizer: Seq2SeqGenerator | None = None
@@ -146,11 +151,19 @@ class Pipeline:
         translator = self.translator
         before = translator.generated_tokens
         started = time.perf_counter()
-        translations = translator.generate(
-            [s.source for s in sentences], lambda done, total: self.progress("translate", done, total)
+        guard = GuardStats()
+        results = translate_faithfully(
+            translator,
+            [s.source for s in sentences],
+            self.glossary,
+            lambda done, total: self.progress("translate", done, total),
+            guard,
         )
-        for sentence, translation in zip(sentences, translations, strict=True):
-            sentence.translation = translation
+        for sentence, result in zip(sentences, results, strict=True):
+            sentence.translation = result.translation
+            sentence.flags = result.flags
+        document.stats.retried += guard.retried
+        document.stats.seconds_retry += guard.seconds_retry
         document.translation_model = self.translation_spec.name
         document.stats.sentences = len(sentences)
         document.stats.generated_tokens += translator.generated_tokens - before

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from translate.errors import ConfigError, ModelLoadError
+from translate.fidelity import Glossary, glossary_from_config
 
 Kind = Literal["translation", "summarization"]
 
@@ -67,6 +68,7 @@ class Registry:
     path: Path
     models: dict[Kind, dict[str, ModelSpec]]
     defaults: dict[Kind, str]
+    glossary: Glossary = field(default_factory=Glossary)
 
     def entries(self, kind: Kind) -> list[ModelSpec]:
         return list(self.models[kind].values())
@@ -148,7 +150,8 @@ def load_registry(path: str | Path | None = None) -> Registry:
         if default is None and kind == "translation":
             raise ConfigError(f"{config}: 'translation' needs a 'default' model.")
         defaults[kind] = str(default) if default is not None else NO_SUMMARY
-    return Registry(path=config, models=models, defaults=defaults)
+    glossary = glossary_from_config(data.get("glossary"), config.parent, str(config))
+    return Registry(path=config, models=models, defaults=defaults, glossary=glossary)
 
 
 def availability(spec: ModelSpec) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from translate.document import Document
 from translate.errors import ConfigError
+from translate.fidelity import FLAG_EXPLANATIONS
 
 FORMATS = ("html", "md", "json")
 CLEAN_FORMATS = ("text", "json")
@@ -30,7 +31,12 @@ def _environment():  # type: ignore[no-untyped-def]
 
 
 def _context(document: Document) -> dict[str, Any]:
-    return {"doc": document, "data": document.to_dict(), "today": date.today().isoformat()}
+    return {
+        "doc": document,
+        "data": document.to_dict(),
+        "today": date.today().isoformat(),
+        "flag_explanations": FLAG_EXPLANATIONS,
+    }
 
 
 def render(document: Document, fmt: str = "html") -> str:

@@ -70,10 +70,17 @@ class Seq2SeqGenerator:
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text).input_ids)
 
-    def generation_kwargs(self, input_tokens: int) -> dict[str, Any]:
+    def default_beams(self) -> int:
+        """The beam size generate() uses when nothing overrides it."""
+        if self.options.beams is not None:
+            return self.options.beams
+        return int(self.spec.generation.get("num_beams") or self.model.generation_config.num_beams or 1)
+
+    def generation_kwargs(self, input_tokens: int, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         kwargs: dict[str, Any] = dict(self.spec.generation)
         if self.options.beams is not None:
             kwargs["num_beams"] = self.options.beams
+        kwargs.update(overrides or {})
         if self.task == "summarization":
             # A summary's length is the model's own choice (its generation config's
             # max_length), kept inside the decoder's positions.
@@ -104,8 +111,16 @@ class Seq2SeqGenerator:
             batches.append(current)
         return batches
 
-    def generate(self, texts: list[str], on_progress: ProgressCallback | None = None) -> list[str]:
-        """Generate one output per input text, in input order, with no input cut short."""
+    def generate(
+        self,
+        texts: list[str],
+        on_progress: ProgressCallback | None = None,
+        overrides: dict[str, Any] | None = None,
+    ) -> list[str]:
+        """Generate one output per input text, in input order, with no input cut short.
+
+        ``overrides`` are generate() settings for this call only (the guard's safer decoding).
+        """
         import torch
 
         pieces: list[str] = []
@@ -122,7 +137,9 @@ class Seq2SeqGenerator:
             encoded = self.tokenizer([pieces[i] for i in batch], return_tensors="pt", padding=True)
             encoded = {k: v.to(self.device) for k, v in encoded.items()}
             with torch.inference_mode():
-                generated = self.model.generate(**encoded, **self.generation_kwargs(max(lengths[i] for i in batch)))
+                generated = self.model.generate(
+                    **encoded, **self.generation_kwargs(max(lengths[i] for i in batch), overrides)
+                )
             # The first position is the decoder start token, not generated text.
             new_tokens = generated[:, 1:]
             self.generated_tokens += int((new_tokens != pad_id).sum()) if pad_id is not None else new_tokens.numel()
