@@ -45,7 +45,8 @@ _SPAN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
-_MARKER_FORMATS = ("[{}]", "{{{}}}", "<{}>")
+# Marker brackets, the first whose opening character the sentence does not use.
+_MARKER_BRACKETS = (("[", "]"), ("{", "}"), ("<", ">"))
 
 
 def english_number(swedish: str) -> str:
@@ -74,10 +75,10 @@ class Masked:
 
     text: str
     spans: list[Span]
-    marker: str  # the marker format, such as "[{}]"
+    brackets: tuple[str, str]  # markers look like "[1]"
 
     def marker_for(self, index: int) -> str:
-        return self.marker.format(index + 1)
+        return f"{self.brackets[0]}{index + 1}{self.brackets[1]}"
 
 
 # --- glossary ----------------------------------------------------------------------------------
@@ -187,19 +188,21 @@ def find_spans(text: str, glossary: Glossary | None = None) -> list[Span]:
 
 def mask(text: str, glossary: Glossary | None = None) -> Masked:
     spans = find_spans(text, glossary)
-    marker = next((m for m in _MARKER_FORMATS if m[0] not in text), _MARKER_FORMATS[0])
+    brackets = next((b for b in _MARKER_BRACKETS if b[0] not in text), _MARKER_BRACKETS[0])
+    masked = Masked("", spans, brackets)
     pieces, cursor = [], 0
     for index, span in enumerate(spans):
         pieces.append(text[cursor : span.start])
-        pieces.append(marker.format(index + 1))
+        pieces.append(masked.marker_for(index))
         cursor = span.end
     pieces.append(text[cursor:])
-    return Masked("".join(pieces), spans, marker)
+    masked.text = "".join(pieces)
+    return masked
 
 
 def restore(masked: Masked, output: str) -> tuple[str, bool]:
     """Put every span back into the model's output; returns the text and whether any had to be placed by position."""
-    open_, close = masked.marker.split("{}")
+    open_, close = masked.brackets
     marker_pattern = re.compile(re.escape(open_) + r"\s*(\d{1,3})\s*" + re.escape(close))
     used: set[int] = set()
 
@@ -274,7 +277,7 @@ def check(source: str, translation: str) -> list[str]:
         if not MIN_LENGTH_RATIO <= ratio <= MAX_LENGTH_RATIO:
             flags.append("length")
     source_words = _words(source)
-    if len(source_words) >= MIN_UNTRANSLATED_WORDS and _words(translation) == source_words:
+    if len(set(source_words)) >= MIN_UNTRANSLATED_WORDS and _words(translation) == source_words:
         flags.append("untranslated")
     return flags
 

@@ -1,0 +1,243 @@
+"""Protected spans, glossary, and the degenerate-output guard (translate/fidelity.py)."""
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from translate import ConfigError, load_registry
+from translate.fidelity import (
+    SAFE_DECODING,
+    Glossary,
+    GuardStats,
+    check,
+    english_number,
+    find_spans,
+    load_glossary,
+    mask,
+    restore,
+    translate_faithfully,
+)
+
+RICH_SENTENCE = (
+    "Läs https://example.se/a?b=1 eller mejla anna.b@example.se, följ @kommunen och #vintermys, "
+    "öppna rapport_2020.pdf och kör `pip install x` (Rifkin.2011:115-116) för 3,5 procent av 1 000 kr."
+)
+
+
+@pytest.mark.parametrize(
+    ("swedish", "english"),
+    [("3,5", "3.5"), ("1 000", "1,000"), ("2 500 000", "2,500,000"), ("1 500,25", "1,500.25"), ("15.30", "15.30"),
+     ("2011", "2011"), ("-3,5", "-3.5")],
+)  # fmt: skip
+def test_numbers_keep_their_value_in_english_notation(swedish: str, english: str) -> None:
+    assert english_number(swedish) == english
+
+
+def test_spans_of_every_kind() -> None:
+    kinds = {span.source: span.kind for span in find_spans(RICH_SENTENCE)}
+    assert kinds == {
+        "https://example.se/a?b=1": "url",
+        "anna.b@example.se": "email",
+        "@kommunen": "handle",
+        "#vintermys": "hashtag",
+        "rapport_2020.pdf": "path",
+        "`pip install x`": "code",
+        "(Rifkin.2011:115-116)": "citation",
+        "3,5": "number",
+        "1 000": "number",
+    }
+
+
+def test_markers_are_restored_wherever_the_model_put_them() -> None:
+    masked = mask("Se https://a.se och mejla b@c.se i dag.")
+    assert masked.text == "Se [1] och mejla [2] i dag."
+    text, placed = restore(masked, "Email [ 2 ] today and see [1].")
+    assert text == "Email b@c.se today and see https://a.se." and not placed
+
+
+def test_lost_markers_are_put_back_by_position_and_invented_ones_removed() -> None:
+    masked = mask("Se https://a.se och mejla b@c.se i dag.")
+    text, placed = restore(masked, "See and email today [7].")
+    assert placed
+    assert text.count("https://a.se") == 1 and text.count("b@c.se") == 1
+    assert "[" not in text
+    assert text.index("https://a.se") < text.index("b@c.se")
+
+
+def test_marker_format_avoids_brackets_in_the_text() -> None:
+    masked = mask("Se [1] i listan och https://a.se.")
+    assert masked.brackets != ("[", "]")
+    assert restore(masked, masked.text)[0] == "Se [1] i listan och https://a.se."
+
+
+def test_glossary_terms_in_swedish_inflections() -> None:
+    glossary = Glossary({"elnät": "power grid", "bil": "car", "Kiruna": ""})
+    masked = mask("Elnätet i Kiruna är gammalt, och bilens batteri laddas från elnäten.", glossary)
+    replacements = [(s.source, s.replacement) for s in masked.spans]
+    assert replacements == [
+        ("Elnätet", "Power grid"),
+        ("Kiruna", "Kiruna"),
+        ("bilens", "car's"),
+        ("elnäten", "power grid"),
+    ]
+
+
+def test_glossary_file(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.tsv"
+    path.write_text("# terms\nelnät\tpower grid\nAnna Lindqvist\n\n", encoding="utf-8")
+    assert load_glossary(path).terms == {"elnät": "power grid", "Anna Lindqvist": ""}
+    path.write_text("elnät\tpower grid\textra\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="line 1"):
+        load_glossary(path)
+
+
+def test_glossary_in_models_yaml(tmp_path: Path) -> None:
+    (tmp_path / "names.tsv").write_text("Umeå\n", encoding="utf-8")
+    config = tmp_path / "models.yaml"
+    config.write_text("translation:\n  default: x\n  models: {x: {hub_id: a/b}}\nglossary:\n  samverkan: cooperation\n")
+    assert load_registry(config).glossary.terms == {"samverkan": "cooperation"}
+    config.write_text("translation:\n  default: x\n  models: {x: {hub_id: a/b}}\nglossary: names.tsv\n")
+    assert load_registry(config).glossary.terms == {"Umeå": ""}
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "flags"),
+    [
+        ("Vi gick hem efter mötet.", "We went home after the meeting.", []),
+        ("Vi gick hem efter mötet.", "We we we we went home.", ["repetition"]),
+        ("Vi gick hem efter mötet.", "the meeting the meeting the meeting home", ["repetition"]),
+        ("Vi gick hem efter mötet i går kväll.", "Home.", ["length"]),
+        ("Vi gick hem sedan.", "We went home, and then we talked about the long meeting all night.", ["length"]),
+        ("Vi gick hem efter mötet.", "Vi gick hem efter mötet.", ["untranslated"]),
+        ("Ja.", "Yes.", []),
+        ("Ha ha ha ha!", "Ha ha ha ha!", []),  # repetition in the source is not the model's loop
+    ],
+)
+def test_guard_checks(source: str, translation: str, flags: list[str]) -> None:
+    assert check(source, translation) == flags
+
+
+class ScriptedGenerator:
+    """Returns queued outputs and records the calls."""
+
+    options = SimpleNamespace(beams=None)
+
+    def __init__(self, *rounds: list[str]) -> None:
+        self.rounds = list(rounds)
+        self.calls: list[tuple[list[str], dict | None]] = []
+
+    def generate(self, texts, on_progress=None, overrides=None):  # type: ignore[no-untyped-def]
+        self.calls.append((list(texts), overrides))
+        return self.rounds.pop(0)
+
+    def default_beams(self) -> int:
+        return 2
+
+
+def test_failing_sentences_are_retried_with_safer_decoding() -> None:
+    generator = ScriptedGenerator(
+        ["We went home.", "the the the the the the the"],
+        ["It was cold in [1]."],
+    )
+    stats = GuardStats()
+    results = translate_faithfully(generator, ["Vi gick hem.", "Det var kallt i 3 dagar."], stats=stats)
+    assert [r.translation for r in results] == ["We went home.", "It was cold in 3."]
+    assert [r.flags for r in results] == [[], []]
+    texts, overrides = generator.calls[1]
+    assert texts == ["Det var kallt i [1] dagar."]
+    assert overrides is not None and overrides["num_beams"] >= 5
+    assert all(overrides[k] == v for k, v in SAFE_DECODING.items())
+    assert stats.retried == 1 and stats.seconds_retry >= 0
+
+
+def test_a_sentence_that_still_fails_keeps_the_better_candidate_and_its_flags() -> None:
+    generator = ScriptedGenerator(["a a a a a"], ["one two one two one two one two"])
+    [result] = translate_faithfully(generator, ["Vi gick hem efter mötet i går."])
+    assert result.flags == ["repetition"]  # the first candidate was also far too short
+    assert result.translation == "one two one two one two one two"
+
+
+# --- with the tiny random Marian: a good adversary -----------------------------------------
+
+
+def test_spans_survive_a_model_that_garbles_everything(cli, tmp_path: Path, tiny_marian: Path) -> None:
+    post = tmp_path / "post.txt"
+    post.write_text(
+        "Länkar och siffror\n\n"
+        "Läs mer på https://www.example.se/vinter/2024?lang=sv och mejla oss på info@example.se i dag. "
+        "Studien visar samma sak (Rifkin.2011:115-116). Priset steg med 3,5 procent till 1 000 kronor.\n\n"
+        "Följ @kommunen och #vintermys, eller läs rapport_2020.pdf.\n",
+        encoding="utf-8",
+    )
+    result = cli("run", post, "-m", tiny_marian, "-s", "none", "-f", "json", "-o", "-", "--beams", "1")
+    assert result.exit_code == 0, result.output
+    handout = json.loads(result.stdout)
+    first, second = (p["translation"] for p in handout["paragraphs"])
+    for span in (
+        "https://www.example.se/vinter/2024?lang=sv",
+        "info@example.se",
+        "(Rifkin.2011:115-116)",
+        "3.5",
+        "1,000",
+    ):
+        assert span in first
+    for span in ("@kommunen", "#vintermys", "rapport_2020.pdf"):
+        assert span in second
+
+
+def test_glossary_terms_come_out_as_given(cli, tmp_path: Path, tiny_marian: Path) -> None:
+    post = tmp_path / "post.txt"
+    post.write_text(
+        "Rubrik\n\nSamverkan är viktig. Elnätet i Umeå byggs ut, och elnäten i landet moderniseras.\n",
+        encoding="utf-8",
+    )
+    glossary = tmp_path / "glossary.tsv"
+    glossary.write_text("samverkan\tcooperation\nelnät\tpower grid\nUmeå\n", encoding="utf-8")
+    result = cli("run", post, "-m", tiny_marian, "-s", "none", "-f", "json", "-o", "-", "--glossary", glossary)
+    assert result.exit_code == 0, result.output
+    [paragraph] = json.loads(result.stdout)["paragraphs"]
+    first, second = (s["translation"] for s in paragraph["sentences"])
+    assert "Cooperation" in first
+    assert second.count("ower grid") == 2 and "Umeå" in second
+
+
+def test_degenerate_output_is_flagged_and_reported(cli, post: Path, tiny_marian: Path) -> None:
+    result = cli("run", post, "-m", tiny_marian, "-s", "none", "-f", "json", "-o", post.with_name("out.json"))
+    assert result.exit_code == 0, result.output
+    handout = json.loads(post.with_name("out.json").read_text(encoding="utf-8"))
+    flags = [f for p in handout["paragraphs"] for s in p["sentences"] for f in s["flags"]]
+    assert flags and set(flags) <= {"repetition", "length", "untranslated", "restored"}
+    assert "sentences flagged for checking" in result.stderr and "retried with safer decoding" in result.stderr
+    html = cli("run", post, "-m", tiny_marian, "-s", "none", "-o", "-", "-q").stdout
+    assert 'class="flagged"' in html and "Check this sentence" in html
+
+
+def test_eval_scores_with_sacrebleu(tmp_path: Path) -> None:
+    from translate.evaluation import score_parallel_text
+
+    sources, references = tmp_path / "sv.txt", tmp_path / "en.txt"
+    sources.write_text("Jag heter Anna.\nVi bor i Umeå.\n", encoding="utf-8")
+    references.write_text("My name is Anna.\nWe live in Umeå.\n", encoding="utf-8")
+    perfect = ScriptedGenerator(["My name is Anna.", "We live in Umeå."])
+    pipeline = SimpleNamespace(
+        translator=perfect, glossary=Glossary(), translation_spec=SimpleNamespace(name="scripted")
+    )
+    scores = score_parallel_text(pipeline, sources, references)  # type: ignore[arg-type]
+    assert scores["bleu"] == 100.0 and scores["chrf"] == 100.0 and scores["sentences"] == 2
+    assert scores["bleu_signature"].startswith("nrefs:1")
+
+
+def test_eval_command(cli, tmp_path: Path, tiny_marian: Path) -> None:
+    sources, references = tmp_path / "sv.txt", tmp_path / "en.txt"
+    sources.write_text("Jag heter Anna.\nVi bor i Umeå.\n", encoding="utf-8")
+    references.write_text("My name is Anna.\nWe live in Umeå.\n", encoding="utf-8")
+    result = cli("eval", sources, references, "-m", tiny_marian, "--json", "-q")
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert {"bleu", "chrf", "sentences", "flagged", "seconds", "model"} <= set(scores)
+    assert 0 <= scores["bleu"] <= 100
+    references.write_text("Only one line.\n", encoding="utf-8")
+    result = cli("eval", sources, references, "-m", tiny_marian)
+    assert result.exit_code == 2 and "needs one reference per source line" in result.stderr
