@@ -74,3 +74,16 @@ class _Proxy:
 
     def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
         return getattr(self._inner, name)
+
+
+def test_end_of_sentence_id_is_taken_from_the_model(tmp_path: Path) -> None:
+    """tc-big models have </s> far from id 0; nothing may assume it."""
+    from tiny_models import build_tiny_marian
+
+    folder = build_tiny_marian(tmp_path / "eos-last", eos_last=True)
+    spec = load_registry().resolve(str(folder), "translation")
+    generator = Seq2SeqGenerator(spec, "cpu")
+    assert generator.tokenizer.eos_token_id == generator.model.config.eos_token_id != 0
+    outputs = generator.generate(["Vi gick hem.", "Det var en gång en liten by vid havet."])
+    assert len(outputs) == 2 and all(outputs)
+    assert "</s>" not in " ".join(outputs)

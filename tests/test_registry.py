@@ -101,3 +101,9 @@ def test_unreachable_hub_fails_fast_with_advice(monkeypatch: pytest.MonkeyPatch)
     message = str(error.value)
     assert "sshleifer/distilbart-cnn-12-6" in message and "cannot be reached" in message
     assert "--summarizer extractive" in message
+
+
+def test_quality_model_is_pinned() -> None:
+    spec = load_registry().resolve("quality", "translation")
+    assert spec.hub_id == "Helsinki-NLP/opus-mt-tc-big-gmq-en"
+    assert spec.revision == "b243b46fc9e1eaf068ae0d8ae896ac1acd7d2380"

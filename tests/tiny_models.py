@@ -20,8 +20,13 @@ def build_tiny_marian(
     layers: int = 1,
     num_beams: int = 2,
     seed: int = 0,
+    eos_last: bool = False,
 ) -> Path:
-    """A MarianMT model with source.spm/target.spm trained on the test corpora."""
+    """A MarianMT model with source.spm/target.spm trained on the test corpora.
+
+    ``eos_last`` puts </s> near the end of the vocabulary, as tc-big models have it, to
+    catch code that assumes the end-of-sentence id is 0.
+    """
     import sentencepiece as spm
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
@@ -52,10 +57,13 @@ def build_tiny_marian(
             piece = processor.id_to_piece(i)
             if piece not in pieces and piece not in ("<unk>", "</s>", "<pad>"):
                 pieces.append(piece)
-    vocab = {"</s>": 0, "<unk>": 1}
+    vocab = {"<unk>": 0} if eos_last else {"</s>": 0, "<unk>": 1}
     for piece in pieces:
         vocab[piece] = len(vocab)
+    if eos_last:
+        vocab["</s>"] = len(vocab)
     vocab["<pad>"] = len(vocab)
+    eos = vocab["</s>"]
     (folder / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
 
     tokenizer = MarianTokenizer(
@@ -79,9 +87,9 @@ def build_tiny_marian(
         decoder_ffn_dim=2 * d_model,
         max_position_embeddings=max_position_embeddings,
         pad_token_id=pad,
-        eos_token_id=0,
+        eos_token_id=eos,
         decoder_start_token_id=pad,
-        forced_eos_token_id=0,
+        forced_eos_token_id=eos,
         tie_word_embeddings=tie_output,
         share_encoder_decoder_embeddings=True,
         scale_embedding=True,
@@ -96,8 +104,8 @@ def build_tiny_marian(
         bad_words_ids=[[pad]],
         decoder_start_token_id=pad,
         pad_token_id=pad,
-        eos_token_id=0,
-        forced_eos_token_id=0,
+        eos_token_id=eos,
+        forced_eos_token_id=eos,
         renormalize_logits=True,
     ).save_pretrained(folder)
     return folder
