@@ -33,7 +33,13 @@ _DATE = (
     rf"(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})"
 )
 # A block that is nothing but a date and maybe a time, like "14 april 2021 kl. 19:02".
-_DATE_ONLY = re.compile(rf"^{_DATE}(?:,?\s+{_TIME})?(?:\s*#\d+)?$|^{_TIME}$", re.IGNORECASE)
+_DATE_ONLY = re.compile(
+    rf"^{_DATE}(?:,?\s+{_TIME})?(?:\s*#\d+)?$|^{_TIME}$"
+    r"|^(?:för )?\d+\s*(?:tim|timmar|h|min|minuter|d|dagar|v|veckor|hrs?|mins?|days?|weeks?)\.?(?: sedan| ago)?\s*·?$",
+    re.IGNORECASE,
+)
+# A short line that starts with a date and has no sentence in it: "March 3, 2020 Mattias 6 Comments".
+_DATED_BYLINE = re.compile(rf"^{_DATE}\b[^.!?]{{0,60}}$", re.IGNORECASE)
 
 _SHARE_WORDS = (
     r"tweet|twitter|x|facebook|linkedin|pinterest|tumblr|reddit|whatsapp|telegram|pocket|messenger|e-?post|email|restack"
@@ -77,7 +83,8 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|webbplats|hemsida|e-postadress)\s*\*?$|^save my name|^spara (?:mitt namn|namn)"
             r"|^(?:post comment|publicera kommentar|skicka kommentar|what are your thoughts\??|write a response)$"
             r"|^(?:kommentera|comment)$|^(?:inga kommentarer|no comments)(?: ännu| yet)?\b"
-            r"|bli (?:den )?först(?:a)? att kommentera|be the first to comment",
+            r"|bli (?:den )?först(?:a)? att kommentera|be the first to comment"
+            r"|^(?:comments are closed|kommentarer(?:na)? är (?:stängda|avstängda))",
         ),
         (
             "comment form (login icon)",
@@ -225,6 +232,8 @@ def chrome_reason(block: Block) -> str | None:
         return "link (menu, share or read-more)"
     if _DATE_ONLY.match(text):
         return "date or time"
+    if _DATED_BYLINE.match(text) and words <= MAX_LABEL_WORDS:
+        return "byline, date or tags"
     for reason, pattern in _CHROME_PATTERNS:
         if pattern.search(text):
             return reason
@@ -361,7 +370,15 @@ def _choose_title(marks: _Marks, first_prose: int) -> str | None:
     another candidate.
     """
     blocks = marks.blocks
-    candidates = [i for i in range(first_prose) if marks.undecided(i) and _could_be_title(blocks[i])]
+
+    def author_line(i: int) -> bool:
+        """A name right above a date: the author's byline, as on Facebook or Substack."""
+        following = marks.reasons[i + 1] if i + 1 < len(blocks) else None
+        return bool(_PERSON_NAME.match(blocks[i].text)) and following in ("date or time", "byline, date or tags")
+
+    candidates = [
+        i for i in range(first_prose) if marks.undecided(i) and _could_be_title(blocks[i]) and not author_line(i)
+    ]
     preferred = [
         i
         for i in candidates

@@ -276,11 +276,13 @@ def _xml_blocks(body: Any) -> list[Block]:
     def visit(element: Any, inherited: Kind | None) -> None:
         for child in element:
             tag = child.tag
-            if tag in ("list", "quote", "table", "row", "div"):
+            containers = ("list", "quote", "table", "row", "div")
+            if tag in containers and any(grandchild.tag not in ("hi", "lb", "ref") for grandchild in child):
                 visit(child, "quote" if tag == "quote" else inherited)
                 continue
             if tag == "graphic":
                 continue
+            # A container with only inline content (a <quote> holding text) is a block itself.
             kind: Kind = _XML_KINDS.get(tag, inherited or "paragraph")
             text = _element_text(child)
             if kind in ("paragraph", "quote"):
@@ -293,11 +295,29 @@ def _xml_blocks(body: Any) -> list[Block]:
     return blocks
 
 
+# Fact boxes ("Fakta: ...") sit in <aside> like "read also" links, but they are the article's.
+_FACT_BOX = re.compile(r"fakta|fact", re.IGNORECASE)
+
+
+def _keep_fact_boxes(text: str) -> Any:
+    """The page as an lxml tree, with fact-box asides turned into divs so extraction keeps them."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(text)
+    except (ValueError, lxml.etree.ParserError):
+        return text
+    for aside in tree.iter("aside"):
+        if _FACT_BOX.search(f"{aside.get('class', '')} {aside.get('id', '')}"):
+            aside.tag = "div"
+    return tree
+
+
 def parse_html(text: str) -> ParsedPost:
     import trafilatura
 
     extracted = trafilatura.bare_extraction(
-        text,
+        _keep_fact_boxes(text),
         include_comments=True,
         include_formatting=True,
         include_tables=True,
