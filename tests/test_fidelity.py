@@ -6,11 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from translate import ConfigError, load_registry
+from translate import ConfigError, Stats, load_registry
 from translate.fidelity import (
     SAFE_DECODING,
     Glossary,
-    GuardStats,
     check,
     english_number,
     find_spans,
@@ -141,7 +140,7 @@ def test_failing_sentences_are_retried_with_safer_decoding() -> None:
         ["We went home.", "the the the the the the the"],
         ["It was cold in [1]."],
     )
-    stats = GuardStats()
+    stats = Stats()
     results = translate_faithfully(generator, ["Vi gick hem.", "Det var kallt i 3 dagar."], stats=stats)
     assert [r.translation for r in results] == ["We went home.", "It was cold in 3."]
     assert [r.flags for r in results] == [[], []]

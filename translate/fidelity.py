@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from translate.document import Stats
 from translate.errors import ConfigError
 
 # --- protected spans ---------------------------------------------------------------------------
@@ -304,12 +305,6 @@ class Result:
     flags: list[str]
 
 
-@dataclass
-class GuardStats:
-    retried: int = 0
-    seconds_retry: float = 0.0
-
-
 def _score(flags: list[str], source: str, translation: str) -> tuple[int, float]:
     """Fewer flags first, then a length closer to the source's."""
     ratio = len(translation) / max(1, len(source))
@@ -321,9 +316,12 @@ def translate_faithfully(
     sources: list[str],
     glossary: Glossary | None = None,
     on_progress: Callable[[int, int], None] | None = None,
-    stats: GuardStats | None = None,
+    stats: Stats | None = None,
 ) -> list[Result]:
-    """Translate sentences with protected spans and glossary terms kept, and each result checked."""
+    """Translate sentences with protected spans and glossary terms kept, and each result checked.
+
+    Retries are counted, with their time, into ``stats`` when given.
+    """
     masked = [mask(s, glossary) for s in sources]
     outputs = generator.generate([m.text for m in masked], on_progress)
     results = [_finish(source, m, output) for source, m, output in zip(sources, masked, outputs)]

@@ -11,7 +11,7 @@ from summarize import extractive_summary, summarize_abstractive
 from translate.cleaning import CleanOptions, clean_post
 from translate.document import Document, Paragraph, Sentence, Summary
 from translate.errors import InputError
-from translate.fidelity import Glossary, GuardStats, load_glossary, translate_faithfully
+from translate.fidelity import Glossary, load_glossary, translate_faithfully
 from translate.formats import Block, Format, detect_format, parse_post
 from translate.reading import normalize_text, read_stream, read_text
 from translate.registry import (
@@ -151,19 +151,16 @@ class Pipeline:
         translator = self.translator
         before = translator.generated_tokens
         started = time.perf_counter()
-        guard = GuardStats()
         results = translate_faithfully(
             translator,
             [s.source for s in sentences],
             self.glossary,
             lambda done, total: self.progress("translate", done, total),
-            guard,
+            document.stats,
         )
         for sentence, result in zip(sentences, results, strict=True):
             sentence.translation = result.translation
             sentence.flags = result.flags
-        document.stats.retried += guard.retried
-        document.stats.seconds_retry += guard.seconds_retry
         document.translation_model = self.translation_spec.name
         document.stats.sentences = len(sentences)
         document.stats.generated_tokens += translator.generated_tokens - before
