@@ -33,7 +33,6 @@ def _environment():  # type: ignore[no-untyped-def]
 def _context(document: Document) -> dict[str, Any]:
     return {
         "doc": document,
-        "data": document.to_dict(),
         "today": date.today().isoformat(),
         "flag_explanations": FLAG_EXPLANATIONS,
     }
