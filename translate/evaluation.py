@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,13 +11,10 @@ from pathlib import Path
 from translate.cleaning import CleanOptions
 from translate.errors import InputError
 from translate.fidelity import translate_faithfully
+from translate.formats import squash_whitespace
 from translate.pipeline import Pipeline, load_document
 from translate.reading import read_text
 from translate.segment import split_sentences
-
-
-def _normalize(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 @dataclass
@@ -60,7 +56,7 @@ def post_cases(folder: Path) -> list[tuple[Path, dict]]:
 
 
 def _compare(expected: list[str], kept: list[str]) -> tuple[int, list[str], list[str]]:
-    want, got = Counter(map(_normalize, expected)), Counter(map(_normalize, kept))
+    want, got = Counter(map(squash_whitespace, expected)), Counter(map(squash_whitespace, kept))
     correct = sum((want & got).values())
     return correct, list((want - got).elements()), list((got - want).elements())
 

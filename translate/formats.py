@@ -81,7 +81,8 @@ def parse_post(text: str, fmt: Format) -> ParsedPost:
     raise InputError(f"Unknown input format '{fmt}': use one of {', '.join(INPUT_FORMATS)}.")
 
 
-def _squash(text: str) -> str:
+def squash_whitespace(text: str) -> str:
+    """Runs of whitespace, line breaks included, become single spaces."""
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -147,7 +148,7 @@ def split_line_group(lines: list[str]) -> list[str]:
             paragraphs.append([line])
         else:
             paragraphs[-1].append(line)
-    return [_squash(" ".join(p)) for p in paragraphs]
+    return [squash_whitespace(" ".join(p)) for p in paragraphs]
 
 
 def _blocks_from_text(text: str) -> list[Block]:
@@ -231,13 +232,13 @@ def parse_markdown(text: str) -> ParsedPost:
         elif token.type in ("fence", "code_block"):
             blocks.append(Block(token.content.rstrip("\n"), "code"))
         elif token.type == "html_block":
-            stripped = _squash(re.sub(r"<[^>]+>", " ", token.content))
+            stripped = squash_whitespace(re.sub(r"<[^>]+>", " ", token.content))
             if stripped:
                 blocks.append(Block(stripped))
         elif token.type == "inline":
             content, link_only = _inline_text(token)
             if heading:
-                blocks.append(Block(_squash(content), "heading", link_only))
+                blocks.append(Block(squash_whitespace(content), "heading", link_only))
                 continue
             kind: Kind = "paragraph"
             if containers and containers[-1] == "blockquote_open":
@@ -245,7 +246,7 @@ def parse_markdown(text: str) -> ParsedPost:
             elif any(c.endswith("list_open") for c in containers):
                 kind = "list-item"
             # A Markdown paragraph's line breaks are wrapping, by the CommonMark spec.
-            blocks.append(Block(_squash(content), kind, link_only))
+            blocks.append(Block(squash_whitespace(content), kind, link_only))
     if title is None and blocks and blocks[0].kind == "heading":
         title = blocks.pop(0).text
     elif title is not None and blocks and blocks[0].kind == "heading" and blocks[0].text == title:
@@ -289,7 +290,7 @@ def _xml_blocks(body: Any) -> list[Block]:
                 for block in _blocks_from_text(text):
                     blocks.append(Block(block.text, kind if kind == "quote" else block.kind))
             elif text.strip():
-                blocks.append(Block(_squash(text) if kind != "code" else text.strip("\n"), kind))
+                blocks.append(Block(squash_whitespace(text) if kind != "code" else text.strip("\n"), kind))
 
     visit(body, None)
     return blocks
@@ -328,7 +329,7 @@ def parse_html(text: str) -> ParsedPost:
     if not isinstance(extracted, trafilatura.settings.Document) or extracted.body is None:
         return ParsedPost(format="html", blocks=[])
     blocks = _xml_blocks(extracted.body)
-    title = _squash(extracted.title) if extracted.title else None
+    title = squash_whitespace(extracted.title) if extracted.title else None
     if title is None:
         first_heading = next((b for b in blocks if b.kind == "heading"), None)
         title = first_heading.text if first_heading else None
@@ -336,7 +337,7 @@ def parse_html(text: str) -> ParsedPost:
     blocks = [b for b in blocks if not (b.kind == "heading" and b.text == title)]
     comments = _xml_blocks(extracted.commentsbody) if extracted.commentsbody is not None else []
     title_tag = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-    page_title = _squash(html.unescape(title_tag.group(1))) if title_tag else ""
+    page_title = squash_whitespace(html.unescape(title_tag.group(1))) if title_tag else ""
     # Blogger and others name the blog in the metadata and give the post's own title as
     # the first heading; the page's <title> holds both ("Blog: Post").
     if blocks and blocks[0].kind == "heading" and blocks[0].text in page_title and title and title in page_title:
