@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -101,8 +102,9 @@ class Glossary:
     def __bool__(self) -> bool:
         return bool(self.terms)
 
+    @cached_property
     def patterns(self) -> list[tuple[re.Pattern[str], str, str]]:
-        # Longer terms first, so "grön el" wins over "el".
+        """Compiled once per glossary, not once per sentence. Longer terms first, so "grön el" wins over "el"."""
         ordered = sorted(self.terms.items(), key=lambda item: -len(item[0]))
         return [
             (
@@ -178,7 +180,7 @@ def find_spans(text: str, glossary: Glossary | None = None) -> list[Span]:
                 value = match.group()
                 replacement = english_number(value) if kind == "number" else value
                 found.append(Span(match.start(), match.end(), kind, value, replacement))
-    for pattern, sv, en in glossary.patterns() if glossary else []:
+    for pattern, sv, en in glossary.patterns if glossary else []:
         for match in pattern.finditer(text):
             if free(match.start(), match.end()):
                 found.append(
