@@ -125,11 +125,19 @@ class Seq2SeqGenerator:
 
         pieces: list[str] = []
         owners: list[int] = []
+        lengths: list[int] = []
         for owner, text in enumerate(texts):
-            for piece in split_to_fit(text, self.count_tokens, self.max_input_tokens):
+            # Count once: most sentences fit, and then this count is also their batch length.
+            length = self.count_tokens(text)
+            split = (
+                [text]
+                if length <= self.max_input_tokens
+                else split_to_fit(text, self.count_tokens, self.max_input_tokens)
+            )
+            for piece in split:
                 pieces.append(piece)
                 owners.append(owner)
-        lengths = [self.count_tokens(p) for p in pieces]
+                lengths.append(length if len(split) == 1 else self.count_tokens(piece))
         outputs: list[str] = [""] * len(pieces)
         pad_id = self.tokenizer.pad_token_id
         done = 0
