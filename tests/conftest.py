@@ -18,6 +18,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="handout-tests-hf-")
 atexit.register(shutil.rmtree, os.environ["HF_HOME"], ignore_errors=True)
+# CTranslate2 conversions of the tiny models go to a throwaway cache, never the user's.
+os.environ["HANDOUT_CACHE_DIR"] = tempfile.mkdtemp(prefix="handout-tests-cache-")
+atexit.register(shutil.rmtree, os.environ["HANDOUT_CACHE_DIR"], ignore_errors=True)
 
 from tiny_models import build_tiny_bart, build_tiny_marian  # noqa: E402
 
@@ -51,6 +54,15 @@ def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A BART summarizer with 64 positions: a whole post needs chunking."""
     return build_tiny_bart(tmp_path_factory.mktemp("models") / "tiny-bart", max_position_embeddings=64)
+
+
+BACKENDS = ["torch", "ctranslate2"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Run a test once per backend; both must give the same guarantees."""
+    return str(request.param)
 
 
 @pytest.fixture

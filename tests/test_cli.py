@@ -105,7 +105,7 @@ def test_default_output_goes_next_to_the_post(cli, post: Path, tiny_marian: Path
     assert f"Wrote {target}" in result.stderr
 
 
-def test_no_truncation_of_a_long_post(cli, tmp_path: Path, tiny_marian: Path) -> None:
+def test_no_truncation_of_a_long_post(cli, tmp_path: Path, tiny_marian: Path, backend: str) -> None:
     """A 3,000-word post with a 300-word sentence and a long comma list, on a 40-position model."""
     long_sentence = " ".join(["Vi pratade länge om skolan och biblioteket"] * 43) + "."
     comma_list = "Vi köpte " + ", ".join(f"sak nummer {i}" for i in range(150)) + "."
@@ -115,7 +115,22 @@ def test_no_truncation_of_a_long_post(cli, tmp_path: Path, tiny_marian: Path) ->
     post = tmp_path / "long.txt"
     post.write_text("Ett långt inlägg\n\n" + "\n\n".join(p.strip() for p in body), encoding="utf-8")
     assert len(post.read_text(encoding="utf-8").split()) > 3000
-    result = cli("run", post, "-m", tiny_marian, "-s", "extractive", "-f", "json", "-o", "-", "--beams", "1")
+    result = cli(
+        "run",
+        post,
+        "-m",
+        tiny_marian,
+        "-s",
+        "extractive",
+        "-f",
+        "json",
+        "-o",
+        "-",
+        "--beams",
+        "1",
+        "--backend",
+        backend,
+    )
     assert result.exit_code == 0, result.output
     handout = json.loads(result.stdout)
     assert len(handout["paragraphs"]) == len(body)

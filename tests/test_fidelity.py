@@ -122,6 +122,7 @@ class ScriptedGenerator:
     """Returns queued outputs and records the calls."""
 
     options = SimpleNamespace(beams=None)
+    engine_description = "scripted"
 
     def __init__(self, *rounds: list[str]) -> None:
         self.rounds = list(rounds)

@@ -1,9 +1,12 @@
-"""Seq2SeqGenerator: batching and the no-truncation guarantee, on a tiny Marian with 40 positions."""
+"""Seq2SeqGenerator: batching and the no-truncation guarantee, on a tiny Marian with 40 positions.
+
+Every test runs on both engines (torch and CTranslate2)."""
 
 from pathlib import Path
 
 import pytest
 
+from translate.engines import EngineOptions
 from translate.registry import load_registry
 from translate.seq2seq import GenerationOptions, Seq2SeqGenerator
 
@@ -15,10 +18,17 @@ LONG_SENTENCE = (
 )
 
 
-@pytest.fixture(scope="module")
-def generator(tiny_marian: Path) -> Seq2SeqGenerator:
+@pytest.fixture(scope="module", params=["torch", "ctranslate2"])
+def generator(tiny_marian: Path, request: pytest.FixtureRequest) -> Seq2SeqGenerator:
     spec = load_registry().resolve(str(tiny_marian), "translation")
-    return Seq2SeqGenerator(spec, "cpu", GenerationOptions(max_batch_tokens=64))
+    engine = EngineOptions(backend=request.param, device="cpu")
+    return Seq2SeqGenerator(spec, GenerationOptions(max_batch_tokens=64, engine=engine))
+
+
+def test_the_engine_asked_for_is_the_one_used(generator: Seq2SeqGenerator) -> None:
+    assert generator.engine.backend in generator.engine_description
+    if generator.engine.backend == "ctranslate2":
+        assert generator.engine_description.startswith("ctranslate2 int8 on cpu")
 
 
 def test_input_limit_leaves_room_for_output(generator: Seq2SeqGenerator) -> None:
@@ -30,20 +40,33 @@ def test_input_limit_leaves_room_for_output(generator: Seq2SeqGenerator) -> None
 
 def test_long_sentence_is_split_not_truncated(generator: Seq2SeqGenerator, monkeypatch: pytest.MonkeyPatch) -> None:
     assert generator.count_tokens(LONG_SENTENCE) > 3 * generator.max_positions
-    seen: list[str] = []
+    # Record which text each token sequence came from, and what the engine was given.
+    text_of: dict[tuple[int, ...], str] = {}
     encode = generator.tokenizer.__call__
 
-    def recording_tokenizer(texts, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if kwargs.get("return_tensors"):
-            seen.extend(texts)
-        return encode(texts, *args, **kwargs)
+    def recording_tokenizer(text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        encoded = encode(text, *args, **kwargs)
+        text_of[tuple(encoded.input_ids)] = text
+        return encoded
+
+    sent: list[list[int]] = []
+    run_batch = generator.engine.generate
+
+    def recording_engine(inputs, settings):  # type: ignore[no-untyped-def]
+        sent.extend(inputs)
+        return run_batch(inputs, settings)
 
     monkeypatch.setattr(generator, "tokenizer", _Proxy(generator.tokenizer, recording_tokenizer))
+    monkeypatch.setattr(generator.engine, "generate", recording_engine)
     outputs = generator.generate(["Kort mening.", LONG_SENTENCE, "En till."])
     assert len(outputs) == 3 and all(outputs)
+    seen = [text_of[tuple(ids)] for ids in sent]
     # Every word of the long sentence went to the model, in pieces that fit.
     assert sorted(" ".join(seen).split()) == sorted(f"Kort mening. {LONG_SENTENCE} En till.".split())
-    assert all(generator.count_tokens(piece) <= generator.max_input_tokens for piece in seen)
+    assert len(seen) > 3
+    assert all(len(ids) <= generator.max_input_tokens for ids in sent)
+    # ...and the engine was allowed to generate for as long as each input needs.
+    assert generator.generation_kwargs(generator.max_input_tokens)["max_new_tokens"] > 2 * generator.max_input_tokens
 
 
 def test_batches_are_sorted_packed_and_complete(generator: Seq2SeqGenerator) -> None:
@@ -76,14 +99,14 @@ class _Proxy:
         return getattr(self._inner, name)
 
 
-def test_end_of_sentence_id_is_taken_from_the_model(tmp_path: Path) -> None:
+def test_end_of_sentence_id_is_taken_from_the_model(tmp_path: Path, backend: str) -> None:
     """tc-big models have </s> far from id 0; nothing may assume it."""
     from tiny_models import build_tiny_marian
 
     folder = build_tiny_marian(tmp_path / "eos-last", eos_last=True)
     spec = load_registry().resolve(str(folder), "translation")
-    generator = Seq2SeqGenerator(spec, "cpu")
-    assert generator.tokenizer.eos_token_id == generator.model.config.eos_token_id != 0
+    generator = Seq2SeqGenerator(spec, GenerationOptions(engine=EngineOptions(backend=backend, device="cpu")))
+    assert generator.tokenizer.eos_token_id == generator.engine.config["eos_token_id"] != 0
     outputs = generator.generate(["Vi gick hem.", "Det var en gång en liten by vid havet."])
     assert len(outputs) == 2 and all(outputs)
     assert "</s>" not in " ".join(outputs)

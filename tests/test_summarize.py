@@ -2,8 +2,9 @@ from pathlib import Path
 
 from summarize import extractive_summary, rank_sentences, summarize_abstractive
 from summarize.abstractive import pack_chunks
+from translate.engines import EngineOptions
 from translate.registry import load_registry
-from translate.seq2seq import Seq2SeqGenerator
+from translate.seq2seq import GenerationOptions, Seq2SeqGenerator
 
 ENGLISH = [
     "Renewable energy from sun and wind is shared by many people.",
@@ -63,9 +64,10 @@ def test_pack_chunks_keeps_an_overlong_sentence_whole() -> None:
     assert chunks == ["a b", "c d e f g h", "i"]
 
 
-def test_tiny_bart_summarizes_text_longer_than_its_positions(tiny_bart: Path) -> None:
+def test_tiny_bart_summarizes_text_longer_than_its_positions(tiny_bart: Path, backend: str) -> None:
     spec = load_registry().resolve(str(tiny_bart), "summarization")
-    generator = Seq2SeqGenerator(spec, "cpu", task="summarization")
+    options = GenerationOptions(engine=EngineOptions(backend=backend, device="cpu"))
+    generator = Seq2SeqGenerator(spec, options, task="summarization")
     assert generator.max_input_tokens == 62
     text = ENGLISH * 6
     assert generator.count_tokens(" ".join(text)) > 4 * 64

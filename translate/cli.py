@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -24,6 +24,7 @@ from translate import (
     write_atomic,
 )
 from translate.output import resolve_output
+from translate.registry import Kind, Registry
 
 app = typer.Typer(
     help="Turn a Swedish blog post into a bilingual Swedish/English handout with an English summary.",
@@ -57,6 +58,52 @@ class Device(str, Enum):
     cuda = "cuda"
 
 
+class ModelKind(str, Enum):
+    translation = "translation"
+    summarization = "summarization"
+
+
+class Backend(str, Enum):
+    auto = "auto"
+    torch = "torch"
+    ctranslate2 = "ctranslate2"
+
+
+class Quantize(str, Enum):
+    int8 = "int8"
+
+
+BackendOption = Annotated[
+    Optional[Backend],
+    typer.Option(
+        "--backend",
+        help="auto: CTranslate2 when installed and the model converts (converted once, cached), else torch. "
+        "Default: the model's 'backend' in models.yaml, else auto.",
+    ),
+]
+ComputeTypeOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--compute-type",
+        help="CTranslate2 precision: int8 (default on CPU), int8_float32, float32; on CUDA float16 (default), "
+        "int8_float16, bfloat16.",
+    ),
+]
+QuantizeOption = Annotated[
+    Optional[Quantize],
+    typer.Option("--quantize", help="torch backend: int8 dynamic quantization of the Linear layers (CPU)."),
+]
+ThreadsOption = Annotated[
+    int, typer.Option("--threads", min=0, help="CPU threads per model; 0: every core this process may use.")
+]
+ShortlistOption = Annotated[
+    bool,
+    typer.Option(
+        "--shortlist",
+        help="CTranslate2: score only a shortlist of likely output tokens (faster; can change the output; "
+        "build it first with 'translate models shortlist').",
+    ),
+]
 Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback when something fails.")]
 Config = Annotated[Optional[Path], typer.Option("--config", help="Another models.yaml to read model names from.")]
 InputFormatOption = Annotated[
@@ -97,6 +144,12 @@ def _user_errors(debug: bool) -> Iterator[None]:
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort):
         raise
+    except BrokenPipeError:
+        # The reader of our output went away (`translate models | head`): not an error of ours.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(141) from None
     except Exception as error:
         if debug:
             raise
@@ -175,6 +228,11 @@ def run(
         typer.Option("--beams", min=1, help="Beam size. Default: the model's generation config."),
     ] = None,
     device: Annotated[Device, typer.Option("--device", help="auto uses a CUDA GPU when there is one.")] = Device.auto,
+    backend: BackendOption = None,
+    compute_type: ComputeTypeOption = None,
+    quantize: QuantizeOption = None,
+    threads: ThreadsOption = 0,
+    shortlist: ShortlistOption = False,
     config: Config = None,
     glossary: Annotated[
         Optional[Path],
@@ -191,7 +249,13 @@ def run(
         target = resolve_output(input, output, fmt.value)
         document = _read(input, input_format, keep_comments, keep_all)
         options = PipelineOptions(
-            model=model, summarizer=summarizer, config=config, beams=beams, device=device.value, glossary=glossary
+            model=model,
+            summarizer=summarizer,
+            config=config,
+            beams=beams,
+            device=device.value,
+            glossary=glossary,
+            **_engine_settings(backend, compute_type, quantize, threads, shortlist),
         )
         show_progress = not quiet and sys.stderr.isatty()
         with _progress_display(show_progress) as progress:
@@ -207,11 +271,30 @@ def run(
                 stats = document.stats
                 typer.echo(
                     f"Wrote {written} ({len(document.paragraphs)} paragraphs, {stats.sentences} sentences, "
-                    f"{stats.seconds_total:.1f} s)",
+                    f"{stats.seconds_total:.1f} s; {pipeline.translator.engine_description})",
                     err=True,
                 )
         if not quiet:
+            _report_notes(pipeline)
             _report_flags(document)
+
+
+def _engine_settings(
+    backend: Backend | None, compute_type: str | None, quantize: Quantize | None, threads: int, shortlist: bool
+) -> dict[str, Any]:
+    """The PipelineOptions fields that say how models run."""
+    return {
+        "backend": backend.value if backend else None,
+        "compute_type": compute_type,
+        "quantize": quantize.value if quantize else None,
+        "threads": threads,
+        "shortlist": shortlist,
+    }
+
+
+def _report_notes(pipeline: Pipeline) -> None:
+    for note in pipeline.notes:
+        typer.secho(f"Note: {note}", err=True, fg=typer.colors.YELLOW)
 
 
 def _report_flags(document: Document) -> None:
@@ -238,6 +321,11 @@ def evaluate(
     ] = None,
     beams: Annotated[Optional[int], typer.Option("--beams", min=1, help="Beam size.")] = None,
     device: Annotated[Device, typer.Option("--device")] = Device.auto,
+    backend: BackendOption = None,
+    compute_type: ComputeTypeOption = None,
+    quantize: QuantizeOption = None,
+    threads: ThreadsOption = 0,
+    shortlist: ShortlistOption = False,
     config: Config = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -249,15 +337,24 @@ def evaluate(
     from translate.evaluation import score_parallel_text
 
     with _user_errors(debug):
-        options = PipelineOptions(model=model, summarizer="none", config=config, beams=beams, device=device.value)
+        options = PipelineOptions(
+            model=model,
+            summarizer="none",
+            config=config,
+            beams=beams,
+            device=device.value,
+            **_engine_settings(backend, compute_type, quantize, threads, shortlist),
+        )
         with _progress_display(not quiet and sys.stderr.isatty()) as progress:
-            scores = score_parallel_text(Pipeline(options, progress=progress), sources, references)
+            pipeline = Pipeline(options, progress=progress)
+            scores = score_parallel_text(pipeline, sources, references)
         if as_json:
             typer.echo(json.dumps(scores, ensure_ascii=False, indent=2))
         else:
             typer.echo(
                 f"{scores['model']} on {scores['sentences']} sentences: BLEU {scores['bleu']:.1f}, "
-                f"chrF {scores['chrf']:.1f} ({scores['flagged']} flagged, {scores['seconds']:.1f} s)\n"
+                f"chrF {scores['chrf']:.1f} ({scores['flagged']} flagged, {scores['seconds']:.1f} s, "
+                f"{pipeline.translator.engine_description})\n"
                 f"{scores['bleu_signature']}"
             )
 
@@ -279,9 +376,19 @@ def clean(
         typer.echo(render_clean(document, fmt.value), nl=False)
 
 
-@app.command()
-def models(config: Config = None, debug: Debug = False) -> None:
+models_app = typer.Typer(
+    help="List the models in models.yaml, or convert one to CTranslate2 ahead of time.",
+    no_args_is_help=False,
+)
+app.add_typer(models_app, name="models")
+
+
+@models_app.callback(invoke_without_command=True)
+def models(ctx: typer.Context, config: Config = None, debug: Debug = False) -> None:
     """List the models in models.yaml and whether each can be used on this machine now."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from translate.conversion import find_converted
     from translate.registry import availability
 
     with _user_errors(debug):
@@ -295,9 +402,48 @@ def models(config: Config = None, debug: Debug = False) -> None:
                 typer.echo(f" {marker} {spec.name}{aliases}: {spec.hub_id or spec.path}")
                 if spec.description:
                     typer.echo(f"     {spec.description}")
-                typer.echo(f"     {availability(spec)}")
+                status = availability(spec)
+                converted = find_converted(spec, spec.compute_type or "int8")
+                if converted is not None:
+                    status += f"; CTranslate2 {converted.compute_type} ready"
+                if spec.backend:
+                    status += f"; backend: {spec.backend}"
+                typer.echo(f"     {status}")
             typer.echo("")
         typer.echo("* default. Summarizers that need no model: 'extractive', 'none'.")
+
+
+@models_app.command("convert")
+def models_convert(
+    name: Annotated[str, typer.Argument(help="models.yaml name or alias, local folder, or hub id.")],
+    kind: Annotated[
+        ModelKind, typer.Option("--kind", help="Look the name up among translation or summarization models.")
+    ] = None,  # type: ignore[assignment]
+    compute_type: Annotated[
+        str, typer.Option("--compute-type", help="Precision to store: int8 (CPU default), float16 (CUDA default), ...")
+    ] = "int8",
+    force: Annotated[bool, typer.Option("--force", help="Convert again even if a conversion is cached.")] = False,
+    config: Config = None,
+    debug: Debug = False,
+) -> None:
+    """Convert a model to CTranslate2 now (runs otherwise convert on first use); prints where it went."""
+    from translate.conversion import convert, describe
+
+    with _user_errors(debug):
+        registry = load_registry(config)
+        spec = registry.resolve(name, _kind_of(registry, name, kind))
+        converted = convert(spec, compute_type, force=force)
+        done = f"converted in {converted.seconds:.1f} s" if converted.seconds else "already converted"
+        typer.echo(f"{spec.name}: {done}: {describe(converted)}")
+
+
+def _kind_of(registry: Registry, name: str, kind: ModelKind | None) -> Kind:
+    """A name in models.yaml says its own kind; anything else is a translation model unless told."""
+    if kind is not None:
+        return "summarization" if kind is ModelKind.summarization else "translation"
+    if registry.lookup(name, "summarization") is not None and registry.lookup(name, "translation") is None:
+        return "summarization"
+    return "translation"
 
 
 def _version(value: bool) -> None:

@@ -119,6 +119,7 @@ def score_parallel_text(pipeline: Pipeline, sources: Path, references: Path) -> 
     chrf = sacrebleu.metrics.CHRF()
     return {
         "model": pipeline.translation_spec.name,
+        "engine": pipeline.translator.engine_description,
         "sentences": len(source_lines),
         "bleu": round(bleu.corpus_score(hypotheses, [reference_lines]).score, 2),
         "chrf": round(chrf.corpus_score(hypotheses, [reference_lines]).score, 2),

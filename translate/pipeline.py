@@ -10,6 +10,7 @@ from pathlib import Path
 from summarize import extractive_summary, summarize_abstractive
 from translate.cleaning import CleanOptions, clean_post
 from translate.document import Document, Paragraph, Sentence, Summary
+from translate.engines import EngineOptions
 from translate.errors import InputError
 from translate.fidelity import Glossary, load_glossary, translate_faithfully
 from translate.formats import Block, Format, detect_format, parse_post
@@ -20,7 +21,6 @@ from translate.registry import (
     ModelSpec,
     Registry,
     load_registry,
-    resolve_device,
 )
 from translate.segment import split_sentences
 from translate.seq2seq import GenerationOptions, Seq2SeqGenerator, Task
@@ -39,6 +39,11 @@ class PipelineOptions:
     config: Path | None = None  # another models.yaml
     beams: int | None = None  # None: the model's generation config
     device: str = "auto"  # auto, cpu or cuda
+    backend: str | None = None  # auto, torch or ctranslate2; None: models.yaml's choice, else auto
+    compute_type: str | None = None  # CTranslate2 quantization; None: int8 on CPU, float16 on CUDA
+    quantize: str | None = None  # torch backend: "int8" dynamic quantization
+    threads: int = 0  # CPU threads per model; 0: all available cores
+    shortlist: bool = False  # CTranslate2 vocabulary shortlist (needs 'translate models shortlist')
     max_batch_tokens: int = 2048
     summary_sentences: int = 5  # upper bound for the extractive summary
     glossary: Path | None = None  # a TSV glossary, on top of the models.yaml one
@@ -111,16 +116,29 @@ class Pipeline:
         self._translator: Seq2SeqGenerator | None = None
         self._summarizer: Seq2SeqGenerator | None = None
         self.seconds_load = 0.0
+        # Things a user should know about how models run (an 'auto' backend falling back, ...).
+        self.notes: list[str] = []
 
     def _load(self, spec: ModelSpec, task: Task) -> Seq2SeqGenerator:
         started = time.perf_counter()
         self.progress(f"load {task}", 0, 1)
+        options = self.options
+        engine = EngineOptions(
+            backend=options.backend,
+            device=options.device,
+            compute_type=options.compute_type,
+            quantize=options.quantize,
+            threads=options.threads,
+            # The shortlist is built from a translation model's vocabularies; summaries use the full one.
+            shortlist=options.shortlist and task == "translation",
+        )
         generator = Seq2SeqGenerator(
             spec,
-            resolve_device(self.options.device),
-            GenerationOptions(beams=self.options.beams, max_batch_tokens=self.options.max_batch_tokens),
+            GenerationOptions(beams=options.beams, max_batch_tokens=options.max_batch_tokens, engine=engine),
             task=task,
         )
+        if generator.note:
+            self.notes.append(generator.note)
         self.progress(f"load {task}", 1, 1)
         self.seconds_load += time.perf_counter() - started
         return generator

@@ -21,6 +21,9 @@ Kind = Literal["translation", "summarization"]
 EXTRACTIVE = "extractive"
 NO_SUMMARY = "none"
 
+# How a model runs: auto picks CTranslate2 when it is installed and the model converts.
+BACKENDS = ("auto", "torch", "ctranslate2")
+
 _HUB_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
 
 
@@ -36,6 +39,8 @@ class ModelSpec:
     generation: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     aliases: tuple[str, ...] = ()
+    backend: str | None = None  # auto, torch or ctranslate2; None: whatever the run asks for
+    compute_type: str | None = None  # CTranslate2 quantization for this model; None: the run's
 
     @property
     def local_path(self) -> Path | None:
@@ -110,6 +115,9 @@ def _parse_spec(name: str, kind: Kind, raw: Any, base: Path, config: Path) -> Mo
     if not isinstance(generation, dict):
         raise ConfigError(f"{config}: 'generation' of {kind} model '{name}' must be a mapping.")
     aliases = raw.get("aliases") or []
+    backend = raw.get("backend")
+    if backend is not None and backend not in BACKENDS:
+        raise ConfigError(f"{config}: 'backend' of {kind} model '{name}' must be one of {', '.join(BACKENDS)}.")
     return ModelSpec(
         name=name,
         kind=kind,
@@ -119,6 +127,8 @@ def _parse_spec(name: str, kind: Kind, raw: Any, base: Path, config: Path) -> Mo
         generation=dict(generation),
         description=str(raw.get("description") or ""),
         aliases=tuple(str(a) for a in aliases),
+        backend=backend,
+        compute_type=str(raw["compute_type"]) if raw.get("compute_type") else None,
     )
 
 
@@ -173,19 +183,6 @@ def is_available(spec: ModelSpec) -> bool:
     return status.startswith(("local folder", "downloaded"))
 
 
-def resolve_device(device: str) -> str:
-    """'auto' means CUDA when torch sees a GPU, else the CPU."""
-    import torch
-
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("--device cuda was asked for, but torch sees no CUDA GPU on this machine. Use --device cpu.")
-    if device not in ("cpu", "cuda"):
-        raise ConfigError(f"Unknown device '{device}': use auto, cpu or cuda.")
-    return device
-
-
 def load_seq2seq(spec: ModelSpec, device: str) -> tuple[Any, Any]:
     """Load tokenizer and model with AutoModelForSeq2SeqLM, turning every failure into ModelLoadError."""
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
@@ -194,7 +191,7 @@ def load_seq2seq(spec: ModelSpec, device: str) -> tuple[Any, Any]:
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     if spec.local_path is None and not is_available(spec):
-        _require_hub_connection(spec)
+        require_hub_connection(spec)
     kwargs: dict[str, Any] = {}
     if spec.local_path is None and spec.revision:
         kwargs["revision"] = spec.revision
@@ -202,7 +199,7 @@ def load_seq2seq(spec: ModelSpec, device: str) -> tuple[Any, Any]:
         tokenizer = AutoTokenizer.from_pretrained(spec.location, **kwargs)
         model = AutoModelForSeq2SeqLM.from_pretrained(spec.location, **kwargs)
     except Exception as error:  # transformers raises OSError, ValueError, HF errors, ...
-        raise ModelLoadError(_load_failure_message(spec, error)) from error
+        raise ModelLoadError(load_failure_message(spec, error)) from error
     model.to(device)
     model.eval()
     return tokenizer, model
@@ -212,7 +209,7 @@ def _offline_requested() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
 
 
-def _require_hub_connection(spec: ModelSpec) -> None:
+def require_hub_connection(spec: ModelSpec) -> None:
     """Fail in seconds when a model must be downloaded and the hub cannot be reached.
 
     Without this, huggingface_hub retries for about 45 seconds and prints each retry.
@@ -230,10 +227,10 @@ def _require_hub_connection(spec: ModelSpec) -> None:
     try:
         socket.create_connection((host, 443), timeout=5).close()
     except OSError as error:
-        raise ModelLoadError(_load_failure_message(spec, error, no_network=True)) from error
+        raise ModelLoadError(load_failure_message(spec, error, no_network=True)) from error
 
 
-def _load_failure_message(spec: ModelSpec, error: Exception, no_network: bool = False) -> str:
+def load_failure_message(spec: ModelSpec, error: Exception, no_network: bool = False) -> str:
     detail = str(error).strip().splitlines()[0].rstrip(".") if str(error).strip() else type(error).__name__
     if no_network:
         detail = f"it is not downloaded yet and the Hugging Face hub cannot be reached ({detail})"

@@ -1,17 +1,20 @@
 """Seq2seq generation: run a translation or summarization model over many texts in batches, never truncating.
 
 A text longer than the model's input limit is cut at clause boundaries, the pieces are
-generated separately, and their outputs re-joined, so no input is ever lost.
+generated separately, and their outputs re-joined, so no input is ever lost. Pieces are
+sorted by length and packed into batches by a token budget; the engine underneath
+(torch or CTranslate2, see engines.py) only ever sees one batch of token ids.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from translate.registry import ModelSpec, load_seq2seq
+from translate.engines import EngineOptions, load_engine
+from translate.registry import ModelSpec
 from translate.segment import split_to_fit
 
 # Called with (pieces done, pieces in all) after each batch.
@@ -30,8 +33,11 @@ class GenerationOptions:
     """What the caller may override; everything else comes from the model's generation config."""
 
     beams: int | None = None
+    # Padded tokens per batch. Larger batches keep CTranslate2's int8 kernels busier on a
+    # CPU (measured in benchmarks/speed.py), at the cost of memory for beams x batch.
     max_batch_tokens: int = 2048
-    max_batch_sentences: int = 32
+    max_batch_sentences: int = 64
+    engine: EngineOptions = field(default_factory=EngineOptions)
 
 
 class Seq2SeqGenerator:
@@ -40,21 +46,23 @@ class Seq2SeqGenerator:
     def __init__(
         self,
         spec: ModelSpec,
-        device: str,
         options: GenerationOptions | None = None,
         task: Task = "translation",
     ) -> None:
         self.spec = spec
-        self.device = device
         self.task = task
         self.options = options or GenerationOptions()
-        self.tokenizer, self.model = load_seq2seq(spec, device)
+        self.tokenizer, self.engine, self.note = load_engine(spec, self.options.engine)
         self.generated_tokens = 0
+
+    @property
+    def engine_description(self) -> str:
+        return self.engine.describe()
 
     @property
     def max_positions(self) -> int:
         """Positions the model has; the tokenizer's model_max_length is often a placeholder."""
-        positions = getattr(self.model.config, "max_position_embeddings", None) or 512
+        positions = self.engine.config.get("max_position_embeddings") or 512
         tokenizer_limit = getattr(self.tokenizer, "model_max_length", None)
         if isinstance(tokenizer_limit, int) and 0 < tokenizer_limit < positions:
             positions = tokenizer_limit
@@ -74,7 +82,7 @@ class Seq2SeqGenerator:
         """The beam size generate() uses when nothing overrides it."""
         if self.options.beams is not None:
             return self.options.beams
-        return int(self.spec.generation.get("num_beams") or self.model.generation_config.num_beams or 1)
+        return int(self.spec.generation.get("num_beams") or self.engine.generation_defaults.get("num_beams") or 1)
 
     def generation_kwargs(self, input_tokens: int, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         kwargs: dict[str, Any] = dict(self.spec.generation)
@@ -84,7 +92,7 @@ class Seq2SeqGenerator:
         if self.task == "summarization":
             # A summary's length is the model's own choice (its generation config's
             # max_length), kept inside the decoder's positions.
-            configured = self.model.generation_config.max_length or self.max_positions
+            configured = self.engine.generation_defaults.get("max_length") or self.max_positions
             kwargs.setdefault("max_length", min(configured, self.max_positions))
             return kwargs
         # A cap from the input length with headroom, never a fixed small one; bounded by
@@ -121,42 +129,31 @@ class Seq2SeqGenerator:
 
         ``overrides`` are generate() settings for this call only (the guard's safer decoding).
         """
-        import torch
-
-        pieces: list[str] = []
+        # Each text is tokenized once: most fit, and their ids are what the engine gets.
+        piece_ids: list[list[int]] = []
         owners: list[int] = []
-        lengths: list[int] = []
         for owner, text in enumerate(texts):
-            # Count once: most sentences fit, and then this count is also their batch length.
-            length = self.count_tokens(text)
-            split = (
-                [text]
-                if length <= self.max_input_tokens
-                else split_to_fit(text, self.count_tokens, self.max_input_tokens)
-            )
-            for piece in split:
-                pieces.append(piece)
-                owners.append(owner)
-                lengths.append(length if len(split) == 1 else self.count_tokens(piece))
-        outputs: list[str] = [""] * len(pieces)
-        pad_id = self.tokenizer.pad_token_id
+            ids = self.tokenizer(text).input_ids
+            if len(ids) <= self.max_input_tokens:
+                pieces = [ids]
+            else:
+                split = split_to_fit(text, self.count_tokens, self.max_input_tokens)
+                pieces = [self.tokenizer(piece).input_ids for piece in split]
+            piece_ids.extend(pieces)
+            owners.extend([owner] * len(pieces))
+        lengths = [len(ids) for ids in piece_ids]
+        outputs: list[str] = [""] * len(piece_ids)
         done = 0
         for batch in self._batches(lengths):
-            encoded = self.tokenizer([pieces[i] for i in batch], return_tensors="pt", padding=True)
-            encoded = {k: v.to(self.device) for k, v in encoded.items()}
-            with torch.inference_mode():
-                generated = self.model.generate(
-                    **encoded, **self.generation_kwargs(max(lengths[i] for i in batch), overrides)
-                )
-            # The first position is the decoder start token, not generated text.
-            new_tokens = generated[:, 1:]
-            self.generated_tokens += int((new_tokens != pad_id).sum()) if pad_id is not None else new_tokens.numel()
+            settings = self.generation_kwargs(max(lengths[i] for i in batch), overrides)
+            generated = self.engine.generate([piece_ids[i] for i in batch], settings)
+            self.generated_tokens += sum(len(ids) for ids in generated)
             decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
             for index, text in zip(batch, decoded):
                 outputs[index] = text.strip()
             done += len(batch)
             if on_progress:
-                on_progress(done, len(pieces))
+                on_progress(done, len(piece_ids))
         joined: list[list[str]] = [[] for _ in texts]
         for owner, output in zip(owners, outputs):
             if output:

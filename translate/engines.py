@@ -1,0 +1,272 @@
+"""Engines: run batches of token ids through a seq2seq model with torch (transformers) or CTranslate2.
+
+Both take and return token ids and accept transformers-style generation settings
+(num_beams, max_new_tokens, no_repeat_ngram_size, ...), so everything above them
+(splitting, batching, decoding, the guard) is the same whichever engine runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from translate.errors import ConfigError, ModelLoadError
+from translate.registry import BACKENDS, ModelSpec, load_seq2seq
+
+
+@dataclass
+class EngineOptions:
+    """How a model runs. None means: what models.yaml says for the model, else the default."""
+
+    backend: str | None = None  # auto, torch or ctranslate2
+    device: str = "auto"  # auto, cpu or cuda
+    compute_type: str | None = None  # CTranslate2: int8 on CPU and float16 on CUDA unless set
+    quantize: str | None = None  # torch: "int8" quantizes the Linear layers dynamically
+    threads: int = 0  # CPU threads for one model; 0: every core this process may use
+    shortlist: bool = False  # CTranslate2: restrict the output layer to the model's vocabulary map
+
+
+class Engine(Protocol):
+    backend: str
+    device: str
+    config: dict[str, Any]  # the transformers config.json
+    generation_defaults: dict[str, Any]  # the model's generation_config.json
+
+    def describe(self) -> str: ...
+
+    def generate(self, inputs: list[list[int]], settings: dict[str, Any]) -> list[list[int]]:
+        """Output ids per input (the decoder start token left out, end-of-sentence kept)."""
+        ...
+
+
+def available_cores() -> int:
+    """Cores this process may run on (a container or taskset may allow fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+class TorchEngine:
+    """transformers' generate(), optionally with int8 dynamic quantization of the Linear layers."""
+
+    backend = "torch"
+
+    def __init__(self, model: Any, pad_token_id: int, device: str, quantize: str | None, threads: int) -> None:
+        import torch
+
+        if threads:
+            torch.set_num_threads(threads)
+        if quantize == "int8":
+            if device != "cpu":
+                raise ConfigError("--quantize int8 is for the CPU; on CUDA use --backend ctranslate2 instead.")
+            import warnings
+
+            with warnings.catch_warnings():
+                # torch announces that eager quantization moves to torchao one day; it works today,
+                # and the warning would only confuse a user who asked for --quantize.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                warnings.simplefilter("ignore", UserWarning)
+                try:
+                    from torch.ao.quantization import quantize_dynamic
+                except ImportError as error:
+                    raise ConfigError(
+                        "This torch has no dynamic quantization any more; use --backend ctranslate2 for int8."
+                    ) from error
+                model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        elif quantize is not None:
+            raise ConfigError(f"Unknown --quantize '{quantize}': the torch backend knows only int8.")
+        self.model = model
+        self.device = device
+        self.quantize = quantize
+        self.pad_token_id = pad_token_id
+        self.config = model.config.to_dict()
+        self.generation_defaults = model.generation_config.to_dict()
+
+    def describe(self) -> str:
+        return f"torch {'int8 (dynamic)' if self.quantize else 'float32'} on {self.device}"
+
+    def generate(self, inputs: list[list[int]], settings: dict[str, Any]) -> list[list[int]]:
+        import torch
+
+        width = max(len(ids) for ids in inputs)
+        input_ids = torch.full((len(inputs), width), self.pad_token_id, dtype=torch.long)
+        attention_mask = torch.zeros((len(inputs), width), dtype=torch.long)
+        for row, ids in enumerate(inputs):
+            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+            attention_mask[row, : len(ids)] = 1
+        with torch.inference_mode():
+            generated = self.model.generate(
+                input_ids=input_ids.to(self.device), attention_mask=attention_mask.to(self.device), **settings
+            )
+        # The first position is the decoder start token; padding fills rows that ended early.
+        return [[t for t in row if t != self.pad_token_id] for row in generated[:, 1:].tolist()]
+
+
+class CTranslate2Engine:
+    """A converted model run by ctranslate2.Translator, with transformers settings mapped onto it."""
+
+    backend = "ctranslate2"
+
+    def __init__(self, folder: Path, tokenizer: Any, device: str, compute_type: str, threads: int, shortlist: bool):
+        import ctranslate2
+
+        hf = folder / "hf"
+        self.config = json.loads((hf / "config.json").read_text(encoding="utf-8"))
+        self.generation_defaults = json.loads((hf / "generation_config.json").read_text(encoding="utf-8"))
+        self.tokenizer = tokenizer
+        self.device = device
+        self.compute_type = compute_type
+        self.threads = threads or available_cores()
+        if shortlist and not (folder / "vmap.txt").is_file():
+            raise ConfigError(
+                f"--shortlist needs a vocabulary map, and {folder} has none: "
+                "build one with 'translate models shortlist NAME' first."
+            )
+        self.shortlist = shortlist
+        # One translator thread, all cores inside it: batches come one at a time, and
+        # inter_threads x intra_threads must not exceed the cores.
+        self.translator = ctranslate2.Translator(
+            str(folder),
+            device=device,
+            compute_type=compute_type,
+            inter_threads=1,
+            intra_threads=self.threads if device == "cpu" else 0,
+        )
+
+    def describe(self) -> str:
+        threads = f", {self.threads} threads" if self.device == "cpu" else ""
+        shortlist = ", vocabulary shortlist" if self.shortlist else ""
+        return f"ctranslate2 {self.compute_type} on {self.device}{threads}{shortlist}"
+
+    def _decoding(self, settings: dict[str, Any]) -> dict[str, Any]:
+        merged = {**self.generation_defaults, **settings}
+        if settings.get("max_new_tokens"):
+            max_length = int(settings["max_new_tokens"])
+        else:
+            # transformers' max_length counts the decoder start token; ctranslate2's does not.
+            max_length = max(1, int(merged.get("max_length") or 256) - 1)
+        if merged.get("forced_eos_token_id") is not None:
+            # transformers spends the last allowed step on a forced </s>; ctranslate2 would
+            # spend it on one more word, so the two would not agree at the cap.
+            max_length = max(1, max_length - 1)
+        min_length = int(merged.get("min_length") or 0)
+        return {
+            "beam_size": int(merged.get("num_beams") or 1),
+            "length_penalty": float(merged.get("length_penalty") or 1.0),
+            "repetition_penalty": float(merged.get("repetition_penalty") or 1.0),
+            "no_repeat_ngram_size": int(merged.get("no_repeat_ngram_size") or 0),
+            "max_decoding_length": max_length,
+            "min_decoding_length": max(1, min_length - 1),
+            # ctranslate2 truncates inputs at 1024 tokens unless told not to; the generator
+            # already keeps every input inside the model's positions.
+            "max_input_length": 0,
+            "return_end_token": True,
+            "use_vmap": self.shortlist,
+        }
+
+    def generate(self, inputs: list[list[int]], settings: dict[str, Any]) -> list[list[int]]:
+        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in inputs]
+        forced_bos = {**self.generation_defaults, **settings}.get("forced_bos_token_id")
+        # BART forces <s> as its first output token; ctranslate2 takes that as a target prefix.
+        prefix = (
+            [[self.tokenizer.convert_ids_to_tokens(int(forced_bos))]] * len(tokens) if forced_bos is not None else None
+        )
+        results = self.translator.translate_batch(tokens, prefix, **self._decoding(settings))
+        return [self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results]
+
+
+def resolve_device(device: str, backend: str) -> str:
+    """'auto' means CUDA when the backend sees a GPU, else the CPU."""
+    if device not in ("auto", "cpu", "cuda"):
+        raise ConfigError(f"Unknown device '{device}': use auto, cpu or cuda.")
+    if device == "cpu":
+        return device
+    if backend == "ctranslate2":
+        import ctranslate2
+
+        has_gpu = ctranslate2.get_cuda_device_count() > 0
+    else:
+        import torch
+
+        has_gpu = torch.cuda.is_available()
+    if device == "cuda" and not has_gpu:
+        raise ConfigError(f"--device cuda was asked for, but {backend} sees no CUDA GPU here. Use --device cpu.")
+    return "cuda" if has_gpu else "cpu"
+
+
+def choose_backend(spec: ModelSpec, options: EngineOptions) -> str:
+    """The backend the options and models.yaml ask for; 'auto' is decided at load time."""
+    backend = options.backend or spec.backend or "auto"
+    if backend not in BACKENDS:
+        raise ConfigError(f"Unknown backend '{backend}': use {', '.join(BACKENDS)}.")
+    if options.quantize and backend == "ctranslate2":
+        raise ConfigError("--quantize is for the torch backend; CTranslate2 quantizes with --compute-type.")
+    if backend == "auto":
+        from translate.conversion import ctranslate2_installed
+
+        # --quantize asks for torch's own quantization, so it means the torch backend.
+        backend = "ctranslate2" if ctranslate2_installed() and not options.quantize else "torch"
+    return backend
+
+
+def default_compute_type(device: str) -> str:
+    return "int8" if device == "cpu" else "float16"
+
+
+def load_engine(spec: ModelSpec, options: EngineOptions) -> tuple[Any, Engine, str | None]:
+    """Tokenizer and engine for a model, and a note when 'auto' had to fall back to torch."""
+    backend = choose_backend(spec, options)
+    note = None
+    if backend == "ctranslate2":
+        from translate.conversion import ConversionError
+
+        try:
+            return (*_load_ctranslate2(spec, options), None)
+        except ConversionError as error:
+            if (options.backend or spec.backend) == "ctranslate2":
+                raise ConversionError(f"{error} Use --backend torch to run it with transformers instead.") from error
+            note = f"{error} Using the torch backend."
+    if options.shortlist:
+        raise ConfigError("--shortlist needs the CTranslate2 backend.")
+    device = resolve_device(options.device, "torch")
+    tokenizer, model = load_seq2seq(spec, device)
+    return tokenizer, TorchEngine(model, tokenizer.pad_token_id, device, options.quantize, options.threads), note
+
+
+def _load_ctranslate2(spec: ModelSpec, options: EngineOptions) -> tuple[Any, Engine]:
+    from translate.conversion import convert
+
+    device = resolve_device(options.device, "ctranslate2")
+    compute_type = options.compute_type or spec.compute_type or default_compute_type(device)
+    import ctranslate2
+
+    supported = ctranslate2.get_supported_compute_types(device)
+    if compute_type not in supported:
+        raise ConfigError(
+            f"Compute type '{compute_type}' is not supported on {device} here; "
+            f"this machine supports {', '.join(sorted(supported))}."
+        )
+    converted = convert(spec, compute_type)
+    tokenizer = load_tokenizer(converted.hf_path)
+    try:
+        engine = CTranslate2Engine(converted.path, tokenizer, device, compute_type, options.threads, options.shortlist)
+    except (RuntimeError, ValueError) as error:
+        raise ModelLoadError(f"CTranslate2 could not load {converted.path}: {error}") from error
+    return tokenizer, engine
+
+
+def load_tokenizer(folder: Path) -> Any:
+    """The saved tokenizer, by the class its config names: AutoTokenizer would import torch."""
+    import transformers
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    config_file = folder / "tokenizer_config.json"
+    name = json.loads(config_file.read_text(encoding="utf-8")).get("tokenizer_class") if config_file.is_file() else None
+    tokenizer_class = getattr(transformers, name, None) if name else None
+    if tokenizer_class is None:
+        tokenizer_class = transformers.AutoTokenizer
+    return tokenizer_class.from_pretrained(str(folder))
