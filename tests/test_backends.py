@@ -179,6 +179,6 @@ def test_run_reports_the_engine_and_rejects_contradictions(cli, post: Path, tiny
     assert "torch int8 (dynamic) on cpu" in result.stderr
     result = cli("run", post, "-m", tiny_marian, "-s", "none", "--threads", "1", "-o", post.with_suffix(".b.html"))
     assert result.exit_code == 0, result.output
-    assert "ctranslate2 int8 on cpu, 1 threads" in result.stderr
+    assert "ctranslate2 int8 on cpu, 1x1 threads" in result.stderr
     clash = cli("run", post, "-m", tiny_marian, "--backend", "ctranslate2", "--quantize", "int8")
     assert clash.exit_code == 3 and "--compute-type" in clash.stderr

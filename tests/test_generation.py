@@ -50,14 +50,15 @@ def test_long_sentence_is_split_not_truncated(generator: Seq2SeqGenerator, monke
         return encoded
 
     sent: list[list[int]] = []
-    run_batch = generator.engine.generate
+    run_batches = generator.engine.generate_batches
 
-    def recording_engine(inputs, settings):  # type: ignore[no-untyped-def]
-        sent.extend(inputs)
-        return run_batch(inputs, settings)
+    def recording_engine(requests):  # type: ignore[no-untyped-def]
+        for inputs, _ in requests:
+            sent.extend(inputs)
+        return run_batches(requests)
 
     monkeypatch.setattr(generator, "tokenizer", _Proxy(generator.tokenizer, recording_tokenizer))
-    monkeypatch.setattr(generator.engine, "generate", recording_engine)
+    monkeypatch.setattr(generator.engine, "generate_batches", recording_engine)
     outputs = generator.generate(["Kort mening.", LONG_SENTENCE, "En till."])
     assert len(outputs) == 3 and all(outputs)
     seen = [text_of[tuple(ids)] for ids in sent]

@@ -44,7 +44,7 @@ class PipelineOptions:
     quantize: str | None = None  # torch backend: "int8" dynamic quantization
     threads: int = 0  # CPU threads per model; 0: all available cores
     shortlist: bool = False  # CTranslate2 vocabulary shortlist (needs 'translate models shortlist')
-    max_batch_tokens: int = 2048
+    max_batch_tokens: int = 1024  # padded input tokens per batch
     summary_sentences: int = 5  # upper bound for the extractive summary
     glossary: Path | None = None  # a TSV glossary, on top of the models.yaml one
 

@@ -33,10 +33,12 @@ class GenerationOptions:
     """What the caller may override; everything else comes from the model's generation config."""
 
     beams: int | None = None
-    # Padded tokens per batch. Larger batches keep CTranslate2's int8 kernels busier on a
-    # CPU (measured in benchmarks/speed.py), at the cost of memory for beams x batch.
-    max_batch_tokens: int = 2048
-    max_batch_sentences: int = 64
+    # Padded input tokens and sentences per batch. Small batches win on a CPU: a batch
+    # decodes until its longest sentence's cap, and beams x batch rows of a 56k-wide output
+    # layer stop fitting in cache (benchmarks/speed.py: 16 sentences decode about 2.5x
+    # faster per token than 64 with CTranslate2 int8 on 2 cores).
+    max_batch_tokens: int = 1024
+    max_batch_sentences: int = 16
     engine: EngineOptions = field(default_factory=EngineOptions)
 
 
@@ -143,10 +145,14 @@ class Seq2SeqGenerator:
             owners.extend([owner] * len(pieces))
         lengths = [len(ids) for ids in piece_ids]
         outputs: list[str] = [""] * len(piece_ids)
+        plan = self._batches(lengths)
+        requests = [
+            ([piece_ids[i] for i in batch], self.generation_kwargs(max(lengths[i] for i in batch), overrides))
+            for batch in plan
+        ]
         done = 0
-        for batch in self._batches(lengths):
-            settings = self.generation_kwargs(max(lengths[i] for i in batch), overrides)
-            generated = self.engine.generate([piece_ids[i] for i in batch], settings)
+        # The engine may run several batches at once; results still come back batch by batch, in order.
+        for batch, generated in zip(plan, self.engine.generate_batches(requests)):
             self.generated_tokens += sum(len(ids) for ids in generated)
             decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
             for index, text in zip(batch, decoded):
