@@ -1,6 +1,6 @@
 """Translation speed on a CPU: this tool's default path against the model card's way and against bare CTranslate2.
 
-    .venv/bin/python benchmarks/speed.py                 # the table in the README (about 3 minutes on 2 cores)
+    .venv/bin/python benchmarks/speed.py                 # the table in the README (about 5 minutes on 2 cores)
     .venv/bin/python benchmarks/speed.py --sweep         # also batch budgets and thread layouts
     .venv/bin/python benchmarks/speed.py --sentences 48  # quicker
 
@@ -13,7 +13,9 @@ same cap rule (max_new_tokens = min(511, 2 x longest input in the batch + 10)).
   b  this tool's default: Seq2SeqGenerator with default options (CTranslate2 int8 when
      installed, length-sorted batches packed by a token budget), tokenizing and decoding included
   c  bare CTranslate2 int8 translate_batch on the same token lists, batches and caps as b,
-     timing only translate_batch: what the engine does with no tool around it
+     timing only translate_batch, with CTranslate2's default threads and the batches in turn
+  c2 the same with the tool's thread layout (2 workers x 1 thread on 2 cores) and all batches
+     queued at once: the engine's own limit for the tool's plan, so b/c2 is the tool's overhead
   d  b with the vocabulary shortlist (opt-in --shortlist); the map here is the tool's own
      builder run on this model, so its speed is real and its effect on output is not measured
 
@@ -77,6 +79,12 @@ def _cap(longest_input: int) -> int:
 
 
 def _peak_rss_mb() -> float:
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork+exec.
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -111,10 +119,11 @@ def _generator(model: Path, **engine: Any) -> Any:
     from translate.seq2seq import GenerationOptions, Seq2SeqGenerator
 
     spec = load_registry().resolve(str(model), "translation")
-    budget = engine.pop("max_batch_tokens", None)
-    options = GenerationOptions(engine=EngineOptions(**engine))
-    if budget:
-        options.max_batch_tokens = budget
+    options = GenerationOptions()
+    for name in ("max_batch_tokens", "max_batch_sentences", "max_batch_rows"):
+        if name in engine:
+            setattr(options, name, engine.pop(name))
+    options.engine = EngineOptions(**engine)
     return Seq2SeqGenerator(spec, options)
 
 
@@ -136,12 +145,21 @@ def run_default(model: Path, sentences: list[str], **engine: Any) -> dict[str, A
     }
 
 
-def run_bare_ctranslate2(model: Path, sentences: list[str]) -> dict[str, Any]:
-    """The same Translator, token lists, batches and caps as the default path; only translate_batch is timed."""
-    started = time.perf_counter()
+def run_bare_ctranslate2(model: Path, sentences: list[str], layout: str) -> dict[str, Any]:
+    """translate_batch on the same token lists, batches and caps as the default path; only it is timed.
+
+    layout "default": a Translator with CTranslate2's default threads (one worker), batches
+    one after another, as its documentation shows. layout "tool": this tool's thread layout
+    and all batches queued asynchronously, i.e. the engine's limit for the tool's plan.
+    """
+    import ctranslate2
+
+    from translate.engines import available_cores, thread_layout
+
     generator = _generator(model, backend="ctranslate2")
-    load = time.perf_counter() - started
     engine = generator.engine
+    del engine.translator  # only one model in memory, so that RSS means something
+    folder = str(_converted_folder(model))
     ids = [generator.tokenizer(s).input_ids for s in sentences]
     assert all(len(i) <= generator.max_input_tokens for i in ids)
     tokens = [generator.tokenizer.convert_ids_to_tokens(i) for i in ids]
@@ -149,23 +167,42 @@ def run_bare_ctranslate2(model: Path, sentences: list[str]) -> dict[str, Any]:
         ([tokens[i] for i in batch], engine._decoding(generator.generation_kwargs(max(len(ids[i]) for i in batch))))
         for batch in generator._batches([len(i) for i in ids])
     ]
-    engine.translator.translate_batch(tokens[:1], **plan[0][1])  # warm-up
-    generated = 0
-    seconds = 0.0
-    for batch_tokens, decoding in plan:
-        started = time.perf_counter()
-        results = engine.translator.translate_batch(batch_tokens, **decoding)
-        seconds += time.perf_counter() - started
-        generated += sum(len(r.hypotheses[0]) for r in results)
-    return {"tokens": generated, "seconds": seconds, "load": load, "engine": engine.describe()}
+    started = time.perf_counter()
+    if layout == "tool":
+        inter, intra = thread_layout(available_cores())
+        translator = ctranslate2.Translator(
+            folder, device="cpu", compute_type="int8", inter_threads=inter, intra_threads=intra
+        )
+    else:
+        translator = ctranslate2.Translator(folder, device="cpu", compute_type="int8")
+    load = time.perf_counter() - started
+    translator.translate_batch(tokens[:1], **plan[0][1])  # warm-up
+    started = time.perf_counter()
+    if layout == "tool":
+        pending = [translator.translate_batch(t, asynchronous=True, **d) for t, d in plan]
+        results = [r.result() for batch in pending for r in batch]
+    else:
+        results = [r for t, d in plan for r in translator.translate_batch(t, **d)]
+    seconds = time.perf_counter() - started
+    generated = sum(len(r.hypotheses[0]) for r in results)
+    return {"tokens": generated, "seconds": seconds, "load": load, "batches": len(plan)}
+
+
+def _converted_folder(model: Path) -> Path:
+    from translate.conversion import find_converted
+    from translate.registry import load_registry
+
+    found = find_converted(load_registry().resolve(str(model), "translation"), "int8")
+    assert found is not None
+    return found.path
 
 
 def child(variant: str, model: Path, sentences_file: Path, extra: dict[str, Any]) -> None:
     sentences = json.loads(sentences_file.read_text(encoding="utf-8"))
     if variant == "a":
         result = run_model_card(model, sentences, beams=4)
-    elif variant == "c":
-        result = run_bare_ctranslate2(model, sentences)
+    elif variant in ("c", "c2"):
+        result = run_bare_ctranslate2(model, sentences, "default" if variant == "c" else "tool")
     else:
         result = run_default(model, sentences, **extra)
     result["rss_mb"] = _peak_rss_mb()
@@ -229,28 +266,36 @@ def main() -> None:
 
     from translate.conversion import convert
     from translate.registry import load_registry
+    from translate.shortlist import build_shortlist
 
     converted = convert(load_registry().resolve(str(model), "translation"), "int8", force=True)
+    shortlist_size = build_shortlist(converted)
     figures: dict[str, Any] = {
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {platform.system()}",
         "sentences": len(sentences),
         "words": sum(len(s.split()) for s in sentences),
         "conversion_seconds": converted.seconds,
+        "shortlist_size": shortlist_size,
     }
     variants = {
         "a": in_fresh_process("a", model, sentences_file),
         "b": in_fresh_process("b", model, sentences_file),
         "c": in_fresh_process("c", model, sentences_file),
+        "c2": in_fresh_process("c2", model, sentences_file),
+        "d": in_fresh_process("b", model, sentences_file, shortlist=True),
     }
     figures["variants"] = variants
     if args.sweep:
         sweep = {}
-        for budget in (1024, 2048, 4096, 8192):
-            sweep[f"budget {budget}"] = in_fresh_process("b", model, sentences_file, max_batch_tokens=budget)
+        for budget, sentences_per_batch in ((1024, 8), (1024, 16), (2048, 32), (2048, 64)):
+            sweep[f"batches of {budget} tokens, {sentences_per_batch} sentences"] = in_fresh_process(
+                "b", model, sentences_file, max_batch_tokens=budget, max_batch_sentences=sentences_per_batch
+            )
         sweep["torch int8 (--quantize int8)"] = in_fresh_process(
             "b", model, sentences_file, backend="torch", quantize="int8"
         )
         sweep["1 thread"] = in_fresh_process("b", model, sentences_file, threads=1)
+        sweep["torch float32, sorted batches"] = in_fresh_process("b", model, sentences_file, backend="torch")
         figures["sweep"] = sweep
 
     post = args.work / "post600.txt"
@@ -272,7 +317,9 @@ def report(figures: dict[str, Any]) -> None:
     names = {
         "a": "a model card: torch fp32, batches of 8 in order",
         "b": f"b default: {v['b'].get('engine', '')}",
-        "c": "c bare CTranslate2 int8 translate_batch",
+        "c": "c bare CTranslate2 int8, default threads, in turn",
+        "c2": "c2 bare CTranslate2 int8, tool's threads, queued",
+        "d": f"d default + --shortlist ({figures['shortlist_size']} common pieces)",
     }
     for key, result in list(v.items()) + list(figures.get("sweep", {}).items()):
         name = names.get(key, f"  sweep: {key} ({result.get('engine', '')})")
@@ -282,13 +329,15 @@ def report(figures: dict[str, Any]) -> None:
         )
     print(f"\nb/a tokens/s: {v['b']['tokens_per_s'] / v['a']['tokens_per_s']:.2f}x")
     print(f"b/c tokens/s: {v['b']['tokens_per_s'] / v['c']['tokens_per_s']:.2f}")
+    print(f"b/c2 tokens/s: {v['b']['tokens_per_s'] / v['c2']['tokens_per_s']:.2f}")
+    print(f"d/b tokens/s (shortlist): {v['d']['tokens_per_s'] / v['b']['tokens_per_s']:.2f}x")
     print(f"peak RSS b/a: {v['b']['rss_mb'] / v['a']['rss_mb']:.2f} (torch imported by b: {v['b']['torch_imported']})")
     print(f"one-time conversion to CTranslate2 int8: {figures['conversion_seconds']:.1f} s")
     for name, run in figures["translate_run"].items():
         print(
             f"translate run, {figures['post_words']}-word post, {name}: {run['wall']:.1f} s wall "
-            f"(load {run['seconds_load']:.1f} s, translate {run['seconds_translate']:.1f} s, "
-            f"{run['sentences']} sentences)"
+            f"(load {run['seconds']['load']:.1f} s, translate {run['seconds']['translate']:.1f} s, "
+            f"{run['sentences']} sentences, {run['generated_tokens']} tokens)"
         )
 
 

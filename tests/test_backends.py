@@ -182,3 +182,36 @@ def test_run_reports_the_engine_and_rejects_contradictions(cli, post: Path, tiny
     assert "ctranslate2 int8 on cpu, 1x1 threads" in result.stderr
     clash = cli("run", post, "-m", tiny_marian, "--backend", "ctranslate2", "--quantize", "int8")
     assert clash.exit_code == 3 and "--compute-type" in clash.stderr
+
+
+def test_shortlist_restricts_output_to_common_and_source_pieces(tiny_marian: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    from translate.shortlist import VMAP, build_shortlist
+
+    spec = _spec(tiny_marian)
+    converted = convert(spec, "int8")
+    allowed_count = build_shortlist(converted, size=100)
+    lines = (converted.path / VMAP).read_text(encoding="utf-8").splitlines()
+    fixed = lines[0].lstrip("\t").split(" ")
+    assert lines[0].startswith("\t") and len(fixed) == allowed_count == 100
+    assert "<pad>" not in fixed and "</s>" not in fixed
+
+    engine = EngineOptions(backend="ctranslate2", device="cpu", shortlist=True)
+    generator = Seq2SeqGenerator(spec, GenerationOptions(engine=engine))
+    assert "vocabulary shortlist" in generator.engine_description
+    texts = ["Vi gick hem.", "Kaffet var starkt och barnen lekte i parken."]
+    inputs = [generator.tokenizer(t).input_ids for t in texts]
+    outputs = generator.engine.generate(inputs, generator.generation_kwargs(max(map(len, inputs))))
+    source_pieces = {p for ids in inputs for p in generator.tokenizer.convert_ids_to_tokens(ids)}
+    produced = {p for ids in outputs for p in generator.tokenizer.convert_ids_to_tokens(ids)}
+    assert produced and produced <= set(fixed) | source_pieces | {"</s>", "<unk>"}
+    # Without the shortlist the same random model reaches outside it.
+    plain = Seq2SeqGenerator(spec, GenerationOptions(engine=EngineOptions(backend="ctranslate2", device="cpu")))
+    unrestricted = plain.engine.generate(inputs, plain.generation_kwargs(max(map(len, inputs))))
+    reached = {p for ids in unrestricted for p in plain.tokenizer.convert_ids_to_tokens(ids)}
+    assert not reached <= set(fixed) | source_pieces | {"</s>", "<unk>"}
+
+    result = cli("models", "shortlist", tiny_marian, "--size", "120")
+    assert result.exit_code == 0, result.output
+    assert "shortlist of 120" in result.stdout
+    summarizer_only = cli("models", "shortlist", str(tiny_marian.parent / "missing"))
+    assert summarizer_only.exit_code == 3

@@ -33,12 +33,14 @@ class GenerationOptions:
     """What the caller may override; everything else comes from the model's generation config."""
 
     beams: int | None = None
-    # Padded input tokens and sentences per batch. Small batches win on a CPU: a batch
-    # decodes until its longest sentence's cap, and beams x batch rows of a 56k-wide output
-    # layer stop fitting in cache (benchmarks/speed.py: 16 sentences decode about 2.5x
-    # faster per token than 64 with CTranslate2 int8 on 2 cores).
+    # Padded input tokens per batch, and beam rows (sentences x beams) per batch. Small
+    # batches win on a CPU: a batch decodes until its longest sentence's cap, and every row
+    # keeps its own attention cache, so memory grows with rows x length. In
+    # benchmarks/speed.py (CTranslate2 int8, 2 cores, 4 beams) batches of 6-8 sentences were
+    # as fast as 16 and 2.5x faster per token than 64, with the lowest peak memory.
     max_batch_tokens: int = 1024
-    max_batch_sentences: int = 16
+    max_batch_rows: int = 24
+    max_batch_sentences: int | None = None  # overrides max_batch_rows // beams when set
     engine: EngineOptions = field(default_factory=EngineOptions)
 
 
@@ -102,18 +104,22 @@ class Seq2SeqGenerator:
         kwargs["max_new_tokens"] = min(self.max_positions - 1, math.ceil(OUTPUT_RATIO * input_tokens) + OUTPUT_SLACK)
         return kwargs
 
-    def _batches(self, lengths: list[int]) -> list[list[int]]:
+    def batch_size(self, beams: int) -> int:
+        """Sentences per batch at this beam size."""
+        if self.options.max_batch_sentences is not None:
+            return max(1, self.options.max_batch_sentences)
+        return max(1, self.options.max_batch_rows // max(1, beams))
+
+    def _batches(self, lengths: list[int], beams: int | None = None) -> list[list[int]]:
         """Indexes sorted longest first and packed so that padded size stays under the token budget."""
+        most = self.batch_size(beams or self.default_beams())
         order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
         batches: list[list[int]] = []
         current: list[int] = []
         for index in order:
             # Sorted longest first, so the batch's first item sets its padded width.
             width = lengths[current[0]] if current else lengths[index]
-            if current and (
-                width * (len(current) + 1) > self.options.max_batch_tokens
-                or len(current) >= self.options.max_batch_sentences
-            ):
+            if current and (width * (len(current) + 1) > self.options.max_batch_tokens or len(current) >= most):
                 batches.append(current)
                 current = []
             current.append(index)
@@ -145,7 +151,7 @@ class Seq2SeqGenerator:
             owners.extend([owner] * len(pieces))
         lengths = [len(ids) for ids in piece_ids]
         outputs: list[str] = [""] * len(piece_ids)
-        plan = self._batches(lengths)
+        plan = self._batches(lengths, (overrides or {}).get("num_beams"))
         requests = [
             ([piece_ids[i] for i in batch], self.generation_kwargs(max(lengths[i] for i in batch), overrides))
             for batch in plan
