@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from opus_shaped import build_opus_shaped_marian  # noqa: E402
 
 CAP_SLACK = 10
+BEAMS = 4  # --beams sets it for every variant
 
 
 def benchmark_sentences(count: int) -> list[str]:
@@ -120,7 +121,7 @@ def _generator(model: Path, **engine: Any) -> Any:
 
     spec = load_registry().resolve(str(model), "translation")
     options = GenerationOptions()
-    for name in ("max_batch_tokens", "max_batch_sentences", "max_batch_rows"):
+    for name in ("beams", "max_batch_tokens", "max_batch_sentences", "max_batch_rows"):
         if name in engine:
             setattr(options, name, engine.pop(name))
     options.engine = EngineOptions(**engine)
@@ -145,7 +146,7 @@ def run_default(model: Path, sentences: list[str], **engine: Any) -> dict[str, A
     }
 
 
-def run_bare_ctranslate2(model: Path, sentences: list[str], layout: str) -> dict[str, Any]:
+def run_bare_ctranslate2(model: Path, sentences: list[str], layout: str, beams: int) -> dict[str, Any]:
     """translate_batch on the same token lists, batches and caps as the default path; only it is timed.
 
     layout "default": a Translator with CTranslate2's default threads (one worker), batches
@@ -156,7 +157,7 @@ def run_bare_ctranslate2(model: Path, sentences: list[str], layout: str) -> dict
 
     from translate.engines import available_cores, thread_layout
 
-    generator = _generator(model, backend="ctranslate2")
+    generator = _generator(model, backend="ctranslate2", beams=beams)
     engine = generator.engine
     del engine.translator  # only one model in memory, so that RSS means something
     folder = str(_converted_folder(model))
@@ -200,9 +201,9 @@ def _converted_folder(model: Path) -> Path:
 def child(variant: str, model: Path, sentences_file: Path, extra: dict[str, Any]) -> None:
     sentences = json.loads(sentences_file.read_text(encoding="utf-8"))
     if variant == "a":
-        result = run_model_card(model, sentences, beams=4)
+        result = run_model_card(model, sentences, beams=extra.pop("beams", 4))
     elif variant in ("c", "c2"):
-        result = run_bare_ctranslate2(model, sentences, "default" if variant == "c" else "tool")
+        result = run_bare_ctranslate2(model, sentences, "default" if variant == "c" else "tool", extra.pop("beams", 4))
     else:
         result = run_default(model, sentences, **extra)
     result["rss_mb"] = _peak_rss_mb()
@@ -210,6 +211,7 @@ def child(variant: str, model: Path, sentences_file: Path, extra: dict[str, Any]
 
 
 def in_fresh_process(variant: str, model: Path, sentences_file: Path, **extra: Any) -> dict[str, Any]:
+    extra.setdefault("beams", BEAMS)
     command = [sys.executable, __file__, "--child", variant, "--model", str(model), "--sentences-file"]
     command += [str(sentences_file), "--extra", json.dumps(extra)]
     done = subprocess.run(command, capture_output=True, text=True, env=_env())
@@ -244,6 +246,8 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=96, help="How many corpus sentences to translate.")
     parser.add_argument("--work", type=Path, default=Path("/tmp/sv2en-speed"), help="Model and scratch folder.")
     parser.add_argument("--sweep", action="store_true", help="Also try batch budgets and thread layouts.")
+    parser.add_argument("--beams", type=int, default=4, help="Beams for every variant (opus-mt-sv-en's config: 6).")
+    parser.add_argument("--no-run", action="store_true", help="Skip timing whole `translate run` processes.")
     parser.add_argument("--json", type=Path, help="Write all figures here too.")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--model", type=Path, help=argparse.SUPPRESS)
@@ -253,6 +257,8 @@ def main() -> None:
     if args.child:
         child(args.child, args.model, args.sentences_file, json.loads(args.extra))
         return
+    global BEAMS
+    BEAMS = args.beams
 
     # Conversions go to a cache inside the work folder, not the user's.
     os.environ.setdefault("HANDOUT_CACHE_DIR", str(args.work / "cache"))
@@ -301,10 +307,14 @@ def main() -> None:
     post = args.work / "post600.txt"
     post.write_text(post_of_words(600), encoding="utf-8")
     figures["post_words"] = len(post.read_text(encoding="utf-8").split())
-    figures["translate_run"] = {
-        "default": time_translate_run(post, model),
-        "torch": time_translate_run(post, model, "--backend", "torch"),
-    }
+    figures["translate_run"] = (
+        {
+            "default": time_translate_run(post, model, "--beams", str(BEAMS)),
+            "torch": time_translate_run(post, model, "--beams", str(BEAMS), "--backend", "torch"),
+        }
+        if not args.no_run
+        else {}
+    )
     report(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
@@ -312,7 +322,7 @@ def main() -> None:
 
 def report(figures: dict[str, Any]) -> None:
     v = figures["variants"]
-    print(f"\n{figures['machine']}; {figures['sentences']} sentences ({figures['words']} words), 4 beams")
+    print(f"\n{figures['machine']}; {figures['sentences']} sentences ({figures['words']} words), {BEAMS} beams")
     print(f"{'variant':58} {'tokens':>7} {'s':>7} {'tok/s':>7} {'RSS MB':>7} {'load s':>7}")
     names = {
         "a": "a model card: torch fp32, batches of 8 in order",
