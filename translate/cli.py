@@ -348,6 +348,8 @@ def evaluate(
         with _progress_display(not quiet and sys.stderr.isatty()) as progress:
             pipeline = Pipeline(options, progress=progress)
             scores = score_parallel_text(pipeline, sources, references)
+        if not quiet:
+            _report_notes(pipeline)
         if as_json:
             typer.echo(json.dumps(scores, ensure_ascii=False, indent=2))
         else:

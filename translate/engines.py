@@ -186,14 +186,7 @@ class CTranslate2Engine:
         }
 
     def generate(self, inputs: list[list[int]], settings: dict[str, Any]) -> list[list[int]]:
-        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in inputs]
-        forced_bos = {**self.generation_defaults, **settings}.get("forced_bos_token_id")
-        # BART forces <s> as its first output token; ctranslate2 takes that as a target prefix.
-        prefix = (
-            [[self.tokenizer.convert_ids_to_tokens(int(forced_bos))]] * len(tokens) if forced_bos is not None else None
-        )
-        results = self.translator.translate_batch(tokens, prefix, **self._decoding(settings))
-        return [self.tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results]
+        return next(self.generate_batches([(inputs, settings)]))
 
     def _submit(self, inputs: list[list[int]], settings: dict[str, Any]) -> list[Any]:
         tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in inputs]

@@ -2,8 +2,9 @@
 
 A text longer than the model's input limit is cut at clause boundaries, the pieces are
 generated separately, and their outputs re-joined, so no input is ever lost. Pieces are
-sorted by length and packed into batches by a token budget; the engine underneath
-(torch or CTranslate2, see engines.py) only ever sees one batch of token ids.
+sorted by length and packed into batches by a token budget and a beam-row limit; the engine
+underneath (torch or CTranslate2, see engines.py) runs the batches, CTranslate2 two at a time,
+and hands them back in order.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class GenerationOptions:
     # batches win on a CPU: a batch decodes until its longest sentence's cap, and every row
     # keeps its own attention cache, so memory grows with rows x length. In
     # benchmarks/speed.py (CTranslate2 int8, 2 cores, 4 beams) batches of 6-8 sentences were
-    # as fast as 16 and 2.5x faster per token than 64, with the lowest peak memory.
+    # as fast as 16 and about 3x faster per token than 64, with the lowest peak memory.
     max_batch_tokens: int = 1024
     max_batch_rows: int = 24
     max_batch_sentences: int | None = None  # overrides max_batch_rows // beams when set
