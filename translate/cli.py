@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -25,6 +26,9 @@ from translate import (
 )
 from translate.output import resolve_output
 from translate.registry import Kind, Registry
+
+if TYPE_CHECKING:
+    from translate.batch import BatchReport
 
 app = typer.Typer(
     help="Turn a Swedish blog post into a bilingual Swedish/English handout with an English summary.",
@@ -199,21 +203,34 @@ def _progress_display(enabled: bool) -> Iterator[Callable[[str, int, int], None]
         yield update
 
 
+ModelOption = Annotated[
+    Optional[str],
+    typer.Option("--model", "-m", help="Translation model: models.yaml name, folder or hub id."),
+]
+SummarizerOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--summarizer",
+        "-s",
+        help="Summary model: models.yaml name, folder or hub id; 'extractive' (no model) or 'none'.",
+    ),
+]
+BeamsOption = Annotated[
+    Optional[int],
+    typer.Option("--beams", min=1, help="Beam size. Default: the model's generation config."),
+]
+DeviceOption = Annotated[Device, typer.Option("--device", help="auto uses a CUDA GPU when there is one.")]
+GlossaryOption = Annotated[
+    Optional[Path],
+    typer.Option("--glossary", help="TSV of 'Swedish<TAB>English' terms (a lone name: keep as is)."),
+]
+
+
 @app.command()
 def run(
     input: Annotated[str, typer.Argument(help="The post: a text file, or - for standard input.")],
-    model: Annotated[
-        Optional[str],
-        typer.Option("--model", "-m", help="Translation model: models.yaml name, folder or hub id."),
-    ] = None,
-    summarizer: Annotated[
-        Optional[str],
-        typer.Option(
-            "--summarizer",
-            "-s",
-            help="Summary model: models.yaml name, folder or hub id; 'extractive' (no model) or 'none'.",
-        ),
-    ] = None,
+    model: ModelOption = None,
+    summarizer: SummarizerOption = None,
     fmt: Annotated[HandoutFormat, typer.Option("--format", "-f", help="Handout format.")] = HandoutFormat.html,
     output: Annotated[
         Optional[str],
@@ -223,21 +240,15 @@ def run(
             help="Where to write; - for standard output. Default: POST.handout.FORMAT beside the post.",
         ),
     ] = None,
-    beams: Annotated[
-        Optional[int],
-        typer.Option("--beams", min=1, help="Beam size. Default: the model's generation config."),
-    ] = None,
-    device: Annotated[Device, typer.Option("--device", help="auto uses a CUDA GPU when there is one.")] = Device.auto,
+    beams: BeamsOption = None,
+    device: DeviceOption = Device.auto,
     backend: BackendOption = None,
     compute_type: ComputeTypeOption = None,
     quantize: QuantizeOption = None,
     threads: ThreadsOption = 0,
     shortlist: ShortlistOption = False,
     config: Config = None,
-    glossary: Annotated[
-        Optional[Path],
-        typer.Option("--glossary", help="TSV of 'Swedish<TAB>English' terms (a lone name: keep as is)."),
-    ] = None,
+    glossary: GlossaryOption = None,
     input_format: InputFormatOption = InputFormat.auto,
     keep_comments: KeepComments = False,
     keep_all: KeepAll = False,
@@ -277,6 +288,127 @@ def run(
         if not quiet:
             _report_notes(pipeline)
             _report_flags(document)
+
+
+@app.command()
+def batch(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Folders (searched recursively), quoted glob patterns, or files.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for the handouts; the input tree is mirrored.")
+    ],
+    formats: Annotated[
+        Optional[list[HandoutFormat]], typer.Option("--format", "-f", help="Handout format; repeat for several.")
+    ] = None,
+    model: ModelOption = None,
+    summarizer: SummarizerOption = None,
+    beams: BeamsOption = None,
+    device: DeviceOption = Device.auto,
+    backend: BackendOption = None,
+    compute_type: ComputeTypeOption = None,
+    quantize: QuantizeOption = None,
+    threads: ThreadsOption = 0,
+    shortlist: ShortlistOption = False,
+    config: Config = None,
+    glossary: GlossaryOption = None,
+    input_format: InputFormatOption = InputFormat.auto,
+    keep_comments: KeepComments = False,
+    keep_all: KeepAll = False,
+    memory: Annotated[
+        Optional[Path],
+        typer.Option("--memory", help="Translation memory file (SQLite). Default: one in the user cache folder."),
+    ] = None,
+    no_memory: Annotated[
+        bool, typer.Option("--no-memory", help="Neither read nor add to a translation memory.")
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Translate again even what is up to date.")] = False,
+    shard: Annotated[
+        Optional[str],
+        typer.Option("--shard", help="i/n: only this machine's share of the inputs (i from 0 to n-1)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary table.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Translate many posts: one model load, sentences batched across files, resumable; writes batch-report.json."""
+    from translate.batch import BatchOptions, collect_inputs, parse_shard, report_path, run_batch
+
+    with _user_errors(debug):
+        options = BatchOptions(
+            output=output,
+            formats=[f.value for f in formats] if formats else ["html"],
+            force=force,
+            memory=memory,
+            use_memory=not no_memory,
+            shard=parse_shard(shard) if shard else None,
+            input_format=None if input_format is InputFormat.auto else input_format.value,  # type: ignore[arg-type]
+            clean=CleanOptions(keep_comments=keep_comments, keep_all=keep_all),
+        )
+        pipeline_options = PipelineOptions(
+            model=model,
+            summarizer=summarizer,
+            config=config,
+            beams=beams,
+            device=device.value,
+            glossary=glossary,
+            **_engine_settings(backend, compute_type, quantize, threads, shortlist),
+        )
+        found = collect_inputs(inputs, exclude=output)
+        with _batch_progress(not quiet and sys.stderr.isatty()) as progress:
+            report = run_batch(found, options, pipeline_options, progress)
+        if not quiet:
+            _report_batch(report, report_path(options))
+        if report.count("failed"):
+            raise typer.Exit(1)
+
+
+@contextmanager
+def _batch_progress(enabled: bool) -> Iterator[Callable[[int, int, int, int], None] | None]:
+    """One bar over the whole batch: sentences translated, with files done beside it, rate and ETA."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("sentences, {task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Translating", total=None, rate="")
+        started = time.perf_counter()
+
+        def update(files_done: int, files_total: int, sentences_done: int, sentences_total: int) -> None:
+            elapsed = time.perf_counter() - started
+            rate = f"{sentences_done / elapsed:.1f}/s" if elapsed > 1 and sentences_done else ""
+            bar.update(
+                task,
+                description=f"{files_done}/{files_total} files",
+                completed=sentences_done,
+                total=sentences_total,
+                rate=rate,
+            )
+
+        yield update
+
+
+def _report_batch(report: BatchReport, where: Path) -> None:
+    """A short table on stderr: totals, then every failed file with its reason."""
+    totals = report.to_dict()["totals"]
+    typer.echo(
+        f"{totals['inputs']} inputs: {totals['done']} done, {totals['skipped']} up to date, "
+        f"{totals['failed']} failed; {totals['sentences']} sentences, {totals['cache_hits']} from memory "
+        f"or repeated; {totals['seconds']:.1f} s. Report: {where}",
+        err=True,
+    )
+    for failed in (f for f in report.files if f.status == "failed"):
+        # Errors name their file already.
+        typer.secho(f"  failed: {failed.error}", err=True, fg=typer.colors.RED)
 
 
 def _engine_settings(

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import ConfigError, ModelLoadError
-from translate.registry import ModelSpec, require_hub_connection
+from translate.registry import ModelSpec, model_identity, require_hub_connection
 
 # Files of a model folder that are weights; everything else (tokenizer, configs) is
 # small and is copied next to the converted model.
@@ -75,12 +75,7 @@ def source_folder(spec: ModelSpec) -> tuple[Path, str]:
     retrained folder is converted again.
     """
     if spec.local_path is not None:
-        folder = spec.local_path
-        files = sorted(p for p in folder.iterdir() if p.is_file())
-        fingerprint = hashlib.sha256(
-            "\n".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files).encode()
-        ).hexdigest()[:16]
-        return folder, f"folder {folder} ({fingerprint})"
+        return spec.local_path, model_identity(spec)
     if not spec.hub_id:
         raise ModelLoadError(
             f"The {spec.kind} model '{spec.name}' has no hub id and its folder {spec.path} is missing."

@@ -38,6 +38,10 @@ class Engine(Protocol):
 
     def describe(self) -> str: ...
 
+    def output_settings(self) -> dict[str, Any]:
+        """What about this engine can change a translation (not threads: they change only speed)."""
+        ...
+
     def generate(self, inputs: list[list[int]], settings: dict[str, Any]) -> list[list[int]]:
         """Output ids per input (the decoder start token left out, end-of-sentence kept)."""
         ...
@@ -97,6 +101,9 @@ class TorchEngine:
     def describe(self) -> str:
         return f"torch {'int8 (dynamic)' if self.quantize else 'float32'} on {self.device}"
 
+    def output_settings(self) -> dict[str, Any]:
+        return {"backend": self.backend, "device": self.device, "quantize": self.quantize}
+
     def generate(self, inputs: list[list[int]], settings: dict[str, Any]) -> list[list[int]]:
         import torch
 
@@ -151,6 +158,14 @@ class CTranslate2Engine:
         threads = f", {self.inter_threads}x{self.intra_threads} threads" if self.device == "cpu" else ""
         shortlist = ", vocabulary shortlist" if self.shortlist else ""
         return f"ctranslate2 {self.compute_type} on {self.device}{threads}{shortlist}"
+
+    def output_settings(self) -> dict[str, Any]:
+        return {
+            "backend": self.backend,
+            "device": self.device,
+            "compute_type": self.compute_type,
+            "shortlist": self.shortlist,
+        }
 
     def _prefix(self, settings: dict[str, Any], rows: int) -> list[list[str]] | None:
         # BART forces <s> as its first output token; ctranslate2 takes that as a target prefix.

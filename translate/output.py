@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
 from pathlib import Path
 
@@ -39,7 +40,10 @@ def write_atomic(path: str | Path, text: str) -> Path:
         raise OutputError(f"Cannot write the handout to {path}: it is a folder. Give a file name.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        # The writer's pid and host are in the name, so a later batch run can tell a file left
+        # by a killed process from one another process is still writing.
+        owner = f"{os.getpid()}@{socket.gethostname()}"
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.{owner}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
         raise OutputError(f"Cannot write to {path.parent}: {error.strerror or error}.") from error
     try:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from summarize import extractive_summary, summarize_abstractive
 from translate.cleaning import CleanOptions, clean_post
-from translate.document import Document, Paragraph, Sentence, Summary
+from translate.document import Document, Paragraph, Sentence, Stats, Summary
 from translate.engines import EngineOptions
 from translate.errors import InputError
 from translate.fidelity import Glossary, load_glossary, translate_faithfully
 from translate.formats import Block, Format, detect_format, parse_post
+from translate.memory import TranslationMemory, normalize_source, settings_fingerprint
 from translate.reading import normalize_text, read_stream, read_text
 from translate.registry import (
     EXTRACTIVE,
@@ -21,6 +22,7 @@ from translate.registry import (
     ModelSpec,
     Registry,
     load_registry,
+    model_identity,
 )
 from translate.segment import split_sentences
 from translate.seq2seq import GenerationOptions, Seq2SeqGenerator, Task
@@ -99,8 +101,14 @@ class Pipeline:
     >>> document = pipeline.run("post.txt")
     """
 
-    def __init__(self, options: PipelineOptions | None = None, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        options: PipelineOptions | None = None,
+        progress: Progress | None = None,
+        memory: TranslationMemory | None = None,
+    ) -> None:
         self.options = options or PipelineOptions()
+        self.memory = memory  # finished translations to reuse, and to add to
         self.progress = progress or _no_progress
         self.registry: Registry = load_registry(self.options.config)
         self.translation_spec: ModelSpec = self.registry.resolve(self.options.model, "translation")
@@ -159,31 +167,84 @@ class Pipeline:
         """Load every model the options need now, rather than on first use."""
         _ = self.translator, self.summarizer
 
+    def translation_settings(self) -> str:
+        """The fingerprint of everything that decides a sentence's translation (the memory's key)."""
+        translator = self.translator
+        return settings_fingerprint(
+            {
+                "model": model_identity(self.translation_spec),
+                "engine": translator.engine.output_settings(),
+                "beams": translator.default_beams(),
+                "generation": self.translation_spec.generation,
+                "glossary": sorted(self.glossary.terms.items()),
+            }
+        )
+
     def translate_document(self, document: Document) -> Document:
         """Fill in the translation of every sentence, title included."""
-        sentences = [s for p in document.all_paragraphs() if p.kind != "code" for s in p.sentences]
-        for paragraph in document.all_paragraphs():
-            if paragraph.kind == "code":
+        self.translate_documents([document])
+        return document
+
+    def translate_documents(self, documents: list[Document]) -> list[int]:
+        """Translate the sentences of several documents together; returns each document's memory hits.
+
+        Every distinct sentence is translated once, in one batch plan across all the documents,
+        unless the translation memory has it. A repeated sentence counts as a hit. Each
+        document's stats get its share of the work, in proportion to the sentences translated for it.
+        """
+        owners: list[tuple[int, Sentence]] = []
+        for number, document in enumerate(documents):
+            for paragraph in document.all_paragraphs():
                 for sentence in paragraph.sentences:
-                    sentence.translation = sentence.source
+                    if paragraph.kind == "code":
+                        sentence.translation = sentence.source
+                    else:
+                        owners.append((number, sentence))
         translator = self.translator
+        settings = self.translation_settings() if self.memory is not None else ""
+        keys = [normalize_source(sentence.source) for _, sentence in owners]
+        unique = list(dict.fromkeys(keys))
+        known = self.memory.lookup(settings, unique) if self.memory is not None else {}
+        missing = [key for key in unique if key not in known]
+        source_of = {key: sentence.source for key, (_, sentence) in zip(keys, owners)}
+
         before = translator.generated_tokens
         started = time.perf_counter()
+        work = Stats()
         results = translate_faithfully(
             translator,
-            [s.source for s in sentences],
+            [source_of[key] for key in missing],
             self.glossary,
             lambda done, total: self.progress("translate", done, total),
-            document.stats,
+            work,
         )
-        for sentence, result in zip(sentences, results, strict=True):
-            sentence.translation = result.translation
-            sentence.flags = result.flags
-        document.translation_model = self.translation_spec.name
-        document.stats.sentences = len(sentences)
-        document.stats.generated_tokens += translator.generated_tokens - before
-        document.stats.seconds_translate += time.perf_counter() - started
-        return document
+        seconds = time.perf_counter() - started
+        fresh = {key: (r.translation, r.flags) for key, r in zip(missing, results, strict=True)}
+        if self.memory is not None:
+            self.memory.store(settings, [(source_of[k], t, f) for k, (t, f) in fresh.items()])
+
+        hits = [0] * len(documents)
+        translated = [0] * len(documents)
+        first_seen: set[str] = set()
+        for key, (number, sentence) in zip(keys, owners):
+            sentence.translation, flags = fresh[key] if key in fresh else known[key]
+            sentence.flags = list(flags)
+            if key in fresh and key not in first_seen:
+                translated[number] += 1
+            else:
+                hits[number] += 1
+            first_seen.add(key)
+        total = sum(translated) or 1
+        generated = translator.generated_tokens - before
+        for number, document in enumerate(documents):
+            share = translated[number] / total
+            document.translation_model = self.translation_spec.name
+            document.stats.sentences = sum(1 for n, _ in owners if n == number)
+            document.stats.generated_tokens += round(generated * share)
+            document.stats.seconds_translate += seconds * share
+            document.stats.retried += round(work.retried * share)
+            document.stats.seconds_retry += work.seconds_retry * share
+        return hits
 
     def summarize_document(self, document: Document) -> Document:
         """Summarize the English translation of the body (not the title)."""

@@ -57,6 +57,23 @@ class ModelSpec:
         return str(self.path)
 
 
+def model_identity(spec: ModelSpec) -> str:
+    """What identifies the exact weights: a hub id and revision, or a folder and its files' sizes and times.
+
+    Used to key converted models and the translation memory, so that a retrained folder or a
+    new revision is never mistaken for the old one.
+    """
+    import hashlib
+
+    if spec.local_path is not None:
+        files = sorted(p for p in spec.local_path.iterdir() if p.is_file())
+        fingerprint = hashlib.sha256(
+            "\n".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files).encode()
+        ).hexdigest()[:16]
+        return f"folder {spec.local_path} ({fingerprint})"
+    return f"hub {spec.hub_id}@{spec.revision or 'main'}"
+
+
 def default_config_path() -> Path:
     """models.yaml: $HANDOUT_MODELS_CONFIG, else the copy shipped with the package or beside it."""
     if env := os.environ.get("HANDOUT_MODELS_CONFIG"):

@@ -1,0 +1,238 @@
+"""translate batch: folders in, mirrored handouts out, failures isolated, resumable after SIGKILL, with a memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import subprocess_env
+
+from translate.batch import (
+    BatchOptions,
+    collect_inputs,
+    parse_shard,
+    remove_stale_temp_files,
+    select_shard,
+)
+from translate.errors import ConfigError, InputError
+from translate.memory import TranslationMemory
+
+TOPICS = ["skolan", "biblioteket", "tåget", "kaffet", "vintern", "snön", "parken", "bussen", "sjön", "skogen"]
+# Kept by the cleaner (it is the author's, not the blog platform's) and the same in every post.
+SIGNATURE = "Alla bilder i inlägget är tagna av mig själv och får inte användas utan lov."
+REPORT_TOTALS = {"inputs", "done", "skipped", "failed", "sentences", "cache_hits", "seconds"}
+REPORT_FILE = {"input", "outputs", "status", "error", "sentences", "cache_hits", "seconds"}
+
+
+def write_posts(folder: Path, count: int = 30) -> Path:
+    """Similar posts (shared signature and disclaimer) in two folder levels, plus an empty and a binary file."""
+    for i in range(count):
+        topic, other = TOPICS[i % 10], TOPICS[(i + 3) % 10]
+        text = (
+            f"Dagbok nummer {i}\n\n"
+            f"Det här inlägget handlar om {topic}. Vi pratade länge om {topic} och om {other} i går.\n\n"
+            f"Det var en fin dag vid {other}.\n\n{SIGNATURE}\n\nHälsningar, Anna\n"
+        )
+        target = folder / ("arkiv" if i % 3 == 0 else "") / f"inlagg-{i:02d}.txt"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    (folder / "tom.txt").write_text("", encoding="utf-8")
+    (folder / "bild.txt").write_bytes(bytes(range(256)) * 20)
+    return folder
+
+
+@pytest.fixture
+def posts(tmp_path: Path) -> Path:
+    return write_posts(tmp_path / "posts")
+
+
+def _batch(cli, posts: Path, out: Path, model: Path, *extra: str):  # type: ignore[no-untyped-def]
+    return cli("batch", posts, "-o", out, "-m", model, "-s", "extractive", "-f", "html", "-f", "json", *extra)
+
+
+def test_batch_writes_mirrored_handouts_and_isolates_failures(cli, posts: Path, tmp_path: Path, tiny_marian: Path):  # type: ignore[no-untyped-def]
+    out = tmp_path / "handouts"
+    result = _batch(cli, posts, out, tiny_marian, "--memory", tmp_path / "memory.sqlite")
+    assert result.exit_code == 1, result.output  # two inputs failed
+    assert "30 done" in result.stderr and "2 failed" in result.stderr
+
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    assert set(report) == {"totals", "files"} and set(report["totals"]) == REPORT_TOTALS
+    assert all(set(entry) == REPORT_FILE for entry in report["files"])
+    totals = report["totals"]
+    assert (totals["inputs"], totals["done"], totals["skipped"], totals["failed"]) == (32, 30, 0, 2)
+    assert totals["cache_hits"] > 0  # the signature, translated once for all 30 posts
+    failed = {Path(e["input"]).name: e["error"] for e in report["files"] if e["status"] == "failed"}
+    assert set(failed) == {"tom.txt", "bild.txt"}
+    assert "empty" in failed["tom.txt"] and "decoded" in failed["bild.txt"]
+
+    for i in range(30):
+        relative = Path("arkiv" if i % 3 == 0 else "") / f"inlagg-{i:02d}"
+        handout = json.loads((out / relative.with_suffix(".json")).read_text(encoding="utf-8"))
+        assert (out / relative.with_suffix(".html")).is_file()
+        assert handout["title"]["source"] == f"Dagbok nummer {i}"
+        assert SIGNATURE in [p["source"] for p in handout["paragraphs"]]
+        assert all(s["translation"] for p in handout["paragraphs"] for s in p["sentences"])
+    # The same sentence got the same translation in every post.
+    signatures = {
+        p["translation"]
+        for path in out.glob("**/inlagg-*.json")
+        if ".handout-state" not in path.parts
+        for p in json.loads(path.read_text(encoding="utf-8"))["paragraphs"]
+        if p["source"] == SIGNATURE
+    }
+    assert len(signatures) == 1
+
+
+def test_a_second_run_translates_nothing_and_force_reuses_the_memory(  # type: ignore[no-untyped-def]
+    cli, posts: Path, tmp_path: Path, tiny_marian: Path
+) -> None:
+    out, memory = tmp_path / "handouts", tmp_path / "memory.sqlite"
+    _batch(cli, posts, out, tiny_marian, "--memory", memory)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    again = _batch(cli, posts, out, tiny_marian, "--memory", memory)
+    totals = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))["totals"]
+    assert (totals["done"], totals["skipped"], totals["sentences"]) == (0, 30, 0), again.stderr
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.html")} == before
+
+    # An edited post is translated again; the others stay up to date.
+    edited = posts / "inlagg-01.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nEn ny mening på slutet.\n", encoding="utf-8")
+    _batch(cli, posts, out, tiny_marian, "--memory", memory)
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    assert [Path(e["input"]).name for e in report["files"] if e["status"] == "done"] == ["inlagg-01.txt"]
+
+    # --force redoes everything, and every sentence now comes from the memory.
+    _batch(cli, posts, out, tiny_marian, "--memory", memory, "--force")
+    totals = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))["totals"]
+    assert totals["done"] == 30 and totals["cache_hits"] == totals["sentences"] > 0
+
+
+def test_sigkill_then_rerun_gives_the_same_outputs_as_an_uninterrupted_run(
+    posts: Path, tmp_path: Path, tiny_marian: Path, tiny_bart: Path
+) -> None:
+    def command(out: Path, memory: Path) -> list[str]:
+        return [
+            sys.executable, "-m", "translate", "batch", str(posts), "-o", str(out), "-m", str(tiny_marian),
+            "-s", str(tiny_bart), "-f", "html", "-f", "json", "--memory", str(memory), "-q",
+        ]  # fmt: skip
+
+    env = subprocess_env()
+    whole = tmp_path / "whole"
+    subprocess.run(command(whole, tmp_path / "whole.sqlite"), env=env, timeout=300, capture_output=True)
+
+    killed = tmp_path / "killed"
+    process = subprocess.Popen(command(killed, tmp_path / "killed.sqlite"), env=env, stderr=subprocess.DEVNULL)
+    records = killed / ".handout-state"
+    deadline = time.time() + 120
+    while len(list(records.rglob("*.json"))) < 3 and time.time() < deadline and process.poll() is None:
+        time.sleep(0.002)
+    assert process.poll() is None, "the batch finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    finished = len(list(records.rglob("*.json")))
+    assert 3 <= finished < 30 and not (killed / "batch-report.json").exists()
+
+    rerun = subprocess.run(command(killed, tmp_path / "killed.sqlite"), env=env, timeout=300, capture_output=True)
+    assert rerun.returncode == 1, rerun.stderr  # the empty and the binary file
+    totals = json.loads((killed / "batch-report.json").read_text(encoding="utf-8"))["totals"]
+    assert (totals["skipped"], totals["done"]) == (finished, 30 - finished)
+
+    for path in sorted(whole.rglob("*.html")):
+        twin = killed / path.relative_to(whole)
+        assert twin.read_bytes() == path.read_bytes(), path.name
+    for path in sorted(whole.rglob("*.json")):
+        if ".handout-state" in path.parts or path.name == "batch-report.json":
+            continue
+        mine, theirs = (json.loads(p.read_text(encoding="utf-8")) for p in (killed / path.relative_to(whole), path))
+        mine.pop("stats"), theirs.pop("stats")  # timings differ from run to run
+        assert mine == theirs, path.name
+    assert len(list(killed.rglob("*.html"))) == 30
+    assert not [p for p in killed.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_inputs_from_folders_globs_and_files(tmp_path: Path) -> None:
+    posts = write_posts(tmp_path / "posts", count=6)
+    (posts / ".git").mkdir()
+    (posts / ".git" / "note.txt").write_text("hidden", encoding="utf-8")
+    (posts / "bild.png").write_bytes(b"\x89PNG")
+    found = collect_inputs([str(posts)])
+    assert [str(i.relative) for i in found] == sorted(str(i.relative) for i in found)
+    assert {str(i.relative) for i in found} >= {"arkiv/inlagg-00.txt", "inlagg-01.txt", "tom.txt"}
+    assert not any(".git" in str(i.relative) or i.relative.suffix == ".png" for i in found)
+
+    by_glob = collect_inputs([str(posts / "arkiv" / "*.txt")])
+    assert [str(i.relative) for i in by_glob] == ["inlagg-00.txt", "inlagg-03.txt"]
+    recursive = collect_inputs([str(posts / "**" / "inlagg-0[03].txt")])
+    assert [str(i.relative) for i in recursive] == ["arkiv/inlagg-00.txt", "arkiv/inlagg-03.txt"]
+    single = collect_inputs([str(posts / "inlagg-01.txt")])
+    assert [str(i.relative) for i in single] == ["inlagg-01.txt"]
+
+    # The output folder inside the input folder is never read back as input.
+    (posts / "handouts").mkdir()
+    (posts / "handouts" / "inlagg-01.html").write_text("<p>x</p>", encoding="utf-8")
+    assert not any("handouts" in str(i.relative) for i in collect_inputs([str(posts)], exclude=posts / "handouts"))
+
+    with pytest.raises(InputError, match="matches no files"):
+        collect_inputs([str(posts / "*.nothing")])
+    with pytest.raises(InputError, match="no such file"):
+        collect_inputs([str(posts / "missing.txt")])
+    (posts / "inlagg-01.md").write_text("# Rubrik\n\nText.", encoding="utf-8")
+    with pytest.raises(InputError, match="both be written"):
+        collect_inputs([str(posts)])
+
+
+def test_shards_split_the_inputs_deterministically(tmp_path: Path) -> None:
+    found = collect_inputs([str(write_posts(tmp_path / "posts", count=30))])
+    shards = [select_shard(found, (i, 4)) for i in range(4)]
+    assert sorted(str(i.relative) for shard in shards for i in shard) == sorted(str(i.relative) for i in found)
+    assert all(shards) and shards == [select_shard(found, (i, 4)) for i in range(4)]
+    assert parse_shard("2/4") == (2, 4)
+    for bad in ("4/4", "a/b", "1"):
+        with pytest.raises(ConfigError):
+            parse_shard(bad)
+    from translate.batch import report_path
+
+    assert report_path(BatchOptions(tmp_path, shard=(1, 4))).name == "batch-report.shard-1-of-4.json"
+
+
+def test_stale_temp_files_of_dead_writers_are_removed(tmp_path: Path) -> None:
+    import socket
+
+    host = socket.gethostname()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / "a" / f".inlagg.html.{dead.pid}@{host}.k2j3h4g5.tmp"
+    live = tmp_path / f".inlagg.html.{os.getpid()}@{host}.abcdefgh.tmp"
+    other = tmp_path / ".inlagg.html.123@another-host.abcdefgh.tmp"
+    for path in (stale, live, other):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("half", encoding="utf-8")
+    assert remove_stale_temp_files(tmp_path) == 1
+    assert not stale.exists() and live.exists() and other.exists()
+
+
+def test_memory_survives_two_writers_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "shared.sqlite"
+    script = (
+        "import sys\n"
+        "from translate.memory import TranslationMemory\n"
+        "memory = TranslationMemory(sys.argv[1])\n"
+        "for round in range(20):\n"
+        "    memory.store('s', [(f'{sys.argv[2]} {round} {i}', 'x', []) for i in range(100)]"
+        " + [(f'delad {i}', 'y', ['length']) for i in range(50)])\n"
+    )
+    writers = [subprocess.Popen([sys.executable, "-c", script, str(path), name], env=subprocess_env()) for name in "ab"]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    memory = TranslationMemory(path)
+    assert len(memory) == 2 * 20 * 100 + 50
+    assert memory.lookup("s", ["delad  7", "a 3 99", "saknas"]) == {"delad 7": ("y", ["length"]), "a 3 99": ("x", [])}
+    assert memory.lookup("other settings", ["delad 7"]) == {}
+    assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -1,0 +1,420 @@
+"""Batch translation: many posts in, a mirrored tree of handouts out, resumable, with a report.
+
+The models load once; the sentences of several files are translated together (one batch
+plan across files) and each distinct sentence once, with the translation memory reused
+across runs. Every output is written atomically when its document is complete, then a
+small state record beside the outputs says which input (by content hash) and which settings
+produced it, so a rerun skips what is up to date and an interrupted run simply continues.
+A file that cannot be read, decoded or cleaned fails alone, with its reason in the report.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import re
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from translate.cleaning import CleanOptions
+from translate.document import Document
+from translate.errors import ConfigError, HandoutError, InputError
+from translate.formats import Format
+from translate.output import EXTENSIONS, write_atomic
+from translate.pipeline import Pipeline, PipelineOptions, prepare_document
+from translate.reading import decode_bytes, normalize_text
+from translate.registry import EXTRACTIVE, NO_SUMMARY, load_registry, model_identity
+from translate.render import render
+
+INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+STATE_FOLDER = ".handout-state"
+REPORT = "batch-report.json"
+# Files per translation round. Rounds are cut from the whole (sharded) input list by
+# position, not from what is left to do, so that a resumed run batches the remaining
+# sentences exactly as an uninterrupted run would have, and gives the same outputs.
+FILES_PER_ROUND = 16
+
+# Called as progress(files_done, files_total, sentences_done, sentences_total).
+BatchProgress = Callable[[int, int, int, int], None]
+
+
+@dataclass(frozen=True)
+class BatchInput:
+    path: Path
+    relative: Path  # its place in the output tree, with its own suffix
+
+    def outputs(self, folder: Path, formats: list[str]) -> list[Path]:
+        return [folder / self.relative.with_suffix(EXTENSIONS[fmt]) for fmt in formats]
+
+
+@dataclass
+class BatchOptions:
+    output: Path
+    formats: list[str] = field(default_factory=lambda: ["html"])
+    force: bool = False
+    memory: Path | None = None  # None: the default file in the user's cache folder
+    use_memory: bool = True
+    shard: tuple[int, int] | None = None  # (index, count), index from 0
+    input_format: Format | None = None
+    clean: CleanOptions = field(default_factory=CleanOptions)
+
+
+@dataclass
+class FileResult:
+    input: str
+    outputs: list[str]
+    status: str  # done, skipped or failed
+    error: str | None = None
+    sentences: int = 0
+    cache_hits: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class BatchReport:
+    files: list[FileResult]
+    seconds: float
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "totals": {
+                "inputs": len(self.files),
+                "done": self.count("done"),
+                "skipped": self.count("skipped"),
+                "failed": self.count("failed"),
+                "sentences": sum(f.sentences for f in self.files),
+                "cache_hits": sum(f.cache_hits for f in self.files),
+                "seconds": round(self.seconds, 3),
+            },
+            "files": [
+                {
+                    "input": f.input,
+                    "outputs": f.outputs,
+                    "status": f.status,
+                    "error": f.error,
+                    "sentences": f.sentences,
+                    "cache_hits": f.cache_hits,
+                    "seconds": round(f.seconds, 3),
+                }
+                for f in self.files
+            ],
+        }
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'i/n' with 0 <= i < n."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match or not 0 <= int(match[1]) < int(match[2]):
+        raise ConfigError(f"--shard takes i/n with 0 <= i < n (for example 0/4 ... 3/4), not '{text}'.")
+    return int(match[1]), int(match[2])
+
+
+def collect_inputs(arguments: list[str], exclude: Path | None = None) -> list[BatchInput]:
+    """Folders (recursively, .txt/.md/.html files, hidden ones skipped), glob patterns and files.
+
+    A folder's files keep their place below it; a pattern's files their place below the
+    pattern's fixed leading folders; a file goes to the top of the output tree.
+    """
+    found: dict[Path, BatchInput] = {}
+    excluded = exclude.resolve() if exclude is not None else None
+    for argument in arguments:
+        path = Path(argument).expanduser()
+        if path.is_dir():
+            base = path
+            files = [
+                f
+                for f in path.rglob("*")
+                if f.is_file()
+                and f.suffix.lower() in INPUT_SUFFIXES
+                and not any(part.startswith(".") for part in f.relative_to(path).parts)
+            ]
+        elif path.is_file():
+            base, files = path.parent, [path]
+        elif glob.has_magic(argument):
+            fixed = [p for p in _leading_fixed_parts(Path(argument).expanduser())]
+            base = Path(*fixed) if fixed else Path(".")
+            files = [Path(m) for m in glob.glob(str(path), recursive=True) if Path(m).is_file()]
+            if not files:
+                raise InputError(f"'{argument}' matches no files.")
+        else:
+            raise InputError(f"{argument}: no such file or folder.")
+        for file in sorted(files):
+            resolved = file.resolve()
+            if excluded is not None and resolved.is_relative_to(excluded):
+                continue  # our own outputs, when the output folder is inside an input folder
+            found.setdefault(resolved, BatchInput(file, file.relative_to(base)))
+    inputs = sorted(found.values(), key=lambda item: str(item.relative))
+    _refuse_collisions(inputs)
+    return inputs
+
+
+def _leading_fixed_parts(pattern: Path) -> list[str]:
+    parts: list[str] = []
+    for part in pattern.parts:
+        if glob.has_magic(part):
+            break
+        parts.append(part)
+    return parts
+
+
+def _refuse_collisions(inputs: list[BatchInput]) -> None:
+    seen: dict[Path, BatchInput] = {}
+    for item in inputs:
+        key = item.relative.with_suffix("")
+        if key in seen:
+            raise InputError(
+                f"{seen[key].path} and {item.path} would both be written as {key}.*: "
+                "rename one, or translate them in separate batches."
+            )
+        seen[key] = item
+
+
+def select_shard(inputs: list[BatchInput], shard: tuple[int, int] | None) -> list[BatchInput]:
+    """A deterministic share of the inputs: by a hash of each one's place in the tree."""
+    if shard is None:
+        return inputs
+    index, count = shard
+    return [i for i in inputs if int(hashlib.sha1(str(i.relative).encode()).hexdigest(), 16) % count == index]
+
+
+def report_path(options: BatchOptions) -> Path:
+    if options.shard is None:
+        return options.output / REPORT
+    index, count = options.shard
+    return options.output / f"batch-report.shard-{index}-of-{count}.json"
+
+
+def request_fingerprint(pipeline_options: PipelineOptions, options: BatchOptions) -> str:
+    """Everything the user asked for that decides the outputs, without loading a model."""
+    registry = load_registry(pipeline_options.config)
+    translation = registry.resolve(pipeline_options.model, "translation")
+    summarizer = pipeline_options.summarizer or registry.defaults["summarization"]
+    summary_model = (
+        summarizer
+        if summarizer in (EXTRACTIVE, NO_SUMMARY)
+        else model_identity(registry.resolve(summarizer, "summarization"))
+    )
+    glossary = pipeline_options.glossary
+    settings = {
+        "translation": model_identity(translation),
+        "summarization": summary_model,
+        "generation": translation.generation,
+        "beams": pipeline_options.beams,
+        "backend": pipeline_options.backend or translation.backend,
+        "compute_type": pipeline_options.compute_type or translation.compute_type,
+        "quantize": pipeline_options.quantize,
+        "shortlist": pipeline_options.shortlist,
+        "device": pipeline_options.device,
+        "glossary": hashlib.sha256(glossary.read_bytes()).hexdigest() if glossary and glossary.is_file() else None,
+        "models_yaml_glossary": sorted(registry.glossary.terms.items()),
+        "summary_sentences": pipeline_options.summary_sentences,
+        "formats": sorted(options.formats),
+        "input_format": options.input_format,
+        "clean": [options.clean.keep_comments, options.clean.keep_all],
+    }
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def _state_path(options: BatchOptions, item: BatchInput) -> Path:
+    return options.output / STATE_FOLDER / f"{item.relative}.json"
+
+
+def _up_to_date(options: BatchOptions, item: BatchInput, digest: str, settings: str) -> bool:
+    try:
+        state = json.loads(_state_path(options, item).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    outputs = item.outputs(options.output, options.formats)
+    return (
+        state.get("input_sha256") == digest
+        and state.get("settings") == settings
+        and all(path.is_file() for path in outputs)
+    )
+
+
+_TEMP_FILE = re.compile(r"^\..+\.(\d+)@(.+)\.[^.]+\.tmp$")
+
+
+def remove_stale_temp_files(folder: Path) -> int:
+    """Delete temporary files that a killed run left behind (their writer is gone)."""
+    if not folder.is_dir():
+        return 0
+    host = socket.gethostname()
+    removed = 0
+    for path in folder.rglob(".*.tmp"):
+        match = _TEMP_FILE.match(path.name)
+        if not match:
+            continue
+        pid, writer_host = int(match[1]), match[2]
+        if writer_host == host:
+            stale = not _process_alive(pid)
+        else:
+            # Another machine's writer (a shard sharing this folder): only if long abandoned.
+            stale = time.time() - path.stat().st_mtime > 24 * 3600
+        if stale:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@dataclass
+class _Pending:
+    """An input that needs translating, prepared (read, cleaned, segmented)."""
+
+    position: int
+    item: BatchInput
+    digest: str
+    document: Document
+    seconds: float
+
+
+def run_batch(
+    inputs: list[BatchInput],
+    options: BatchOptions,
+    pipeline_options: PipelineOptions | None = None,
+    progress: BatchProgress | None = None,
+    pipeline_progress: Callable[[str, int, int], None] | None = None,
+) -> BatchReport:
+    """Translate every input that is not up to date; write its outputs, its state record and the report."""
+    from translate.memory import memory_from_option
+
+    started = time.perf_counter()
+    pipeline_options = pipeline_options or PipelineOptions()
+    for fmt in options.formats:
+        if fmt not in EXTENSIONS:
+            raise ConfigError(f"Unknown format '{fmt}': use {', '.join(EXTENSIONS)}.")
+    inputs = select_shard(inputs, options.shard)
+    remove_stale_temp_files(options.output)
+    settings = request_fingerprint(pipeline_options, options)
+    results: list[FileResult | None] = [None] * len(inputs)
+    pending: list[_Pending] = []
+    for position, item in enumerate(inputs):
+        result, prepared = _prepare(position, item, options, settings)
+        results[position] = result
+        if prepared is not None:
+            pending.append(prepared)
+
+    total_sentences = sum(len(p.document.all_sentences()) for p in pending)
+    files_done = len(inputs) - len(pending)
+    sentences_done = 0
+
+    def tell() -> None:
+        if progress:
+            progress(files_done, len(inputs), sentences_done, total_sentences)
+
+    tell()
+    memory = memory_from_option(options.memory, options.use_memory) if pending else None
+    round_sentences = 0
+
+    def on_pipeline(stage: str, done: int, total: int) -> None:
+        if pipeline_progress:
+            pipeline_progress(stage, done, total)
+        if stage == "translate" and progress and total:
+            progress(files_done, len(inputs), sentences_done + round_sentences * done // total, total_sentences)
+
+    pipeline = Pipeline(pipeline_options, progress=on_pipeline, memory=memory)
+    try:
+        if pending:
+            # Both models load before any work, so a missing summarizer fails in seconds.
+            pipeline.load_models()
+        for first in range(0, len(inputs), FILES_PER_ROUND):
+            batch = [p for p in pending if first <= p.position < first + FILES_PER_ROUND]
+            if not batch:
+                continue
+            round_sentences = sum(len(p.document.all_sentences()) for p in batch)
+            round_started = time.perf_counter()
+            hits = pipeline.translate_documents([p.document for p in batch])
+            shared = time.perf_counter() - round_started
+            for prepared, hit in zip(batch, hits, strict=True):
+                finished = _finish(pipeline, prepared, hit, options, settings)
+                # The file's own work, plus the round's translation time shared by sentence count.
+                share = len(prepared.document.all_sentences()) / max(1, round_sentences)
+                finished.seconds += prepared.seconds + shared * share
+                results[prepared.position] = finished
+                files_done += 1
+                tell()
+            sentences_done += round_sentences
+            round_sentences = 0
+            tell()
+    finally:
+        report = BatchReport([r for r in results if r is not None], time.perf_counter() - started)
+        write_atomic(report_path(options), json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        if memory is not None:
+            memory.close()
+    return report
+
+
+def _prepare(
+    position: int, item: BatchInput, options: BatchOptions, settings: str
+) -> tuple[FileResult, _Pending | None]:
+    started = time.perf_counter()
+    outputs = [str(p) for p in item.outputs(options.output, options.formats)]
+    try:
+        data = item.path.read_bytes()
+    except OSError as error:
+        return FileResult(str(item.path), [], "failed", f"cannot be read: {error.strerror or error}"), None
+    digest = hashlib.sha256(data).hexdigest()
+    if not options.force and _up_to_date(options, item, digest, settings):
+        return FileResult(str(item.path), outputs, "skipped"), None
+    try:
+        text = normalize_text(decode_bytes(data, where=str(item.path)))
+        document = prepare_document(text, str(item.path), options.input_format, options.clean)
+        if not document.paragraphs and document.title is None:
+            raise InputError(
+                f"{item.path}: nothing is left to translate after cleaning "
+                f"({len(document.dropped)} blocks dropped as blog chrome)."
+            )
+    except HandoutError as error:
+        return FileResult(str(item.path), [], "failed", str(error), seconds=time.perf_counter() - started), None
+    seconds = time.perf_counter() - started
+    result = FileResult(str(item.path), outputs, "failed", "interrupted before it was translated")
+    return result, _Pending(position, item, digest, document, seconds)
+
+
+def _finish(pipeline: Pipeline, prepared: _Pending, hits: int, options: BatchOptions, settings: str) -> FileResult:
+    """Summarize, render and write one translated document, then its state record."""
+    started = time.perf_counter()
+    document, item = prepared.document, prepared.item
+    outputs = item.outputs(options.output, options.formats)
+    try:
+        pipeline.summarize_document(document)
+        document.stats.seconds_total = document.stats.seconds_translate + document.stats.seconds_summarize
+        for path, fmt in zip(outputs, options.formats):
+            write_atomic(path, render(document, fmt))
+        state = {
+            "input": str(item.path),
+            "input_sha256": prepared.digest,
+            "settings": settings,
+            "outputs": [str(p.relative_to(options.output)) for p in outputs],
+        }
+        write_atomic(_state_path(options, item), json.dumps(state, indent=2) + "\n")
+    except HandoutError as error:
+        return FileResult(str(item.path), [], "failed", str(error), seconds=time.perf_counter() - started)
+    sentences = len(document.all_sentences())
+    return FileResult(
+        str(item.path),
+        [str(p) for p in outputs],
+        "done",
+        sentences=sentences,
+        cache_hits=hits,
+        seconds=time.perf_counter() - started,
+    )
