@@ -134,7 +134,7 @@ def _err(message: str) -> None:
 
 
 @contextmanager
-def _user_errors(debug: bool) -> Iterator[None]:
+def _user_errors(debug: bool, interrupted: str = "Interrupted; nothing was written.") -> Iterator[None]:
     """Library errors become one message and an exit code; --debug shows the traceback instead."""
     try:
         yield
@@ -144,7 +144,7 @@ def _user_errors(debug: bool) -> Iterator[None]:
         _err(f"Error: {error}")
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
-        _err("Interrupted; nothing was written.")
+        _err(interrupted)
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort):
         raise
@@ -333,7 +333,8 @@ def batch(
     """Translate many posts: one model load, sentences batched across files, resumable; writes batch-report.json."""
     from translate.batch import BatchOptions, collect_inputs, parse_shard, report_path, run_batch
 
-    with _user_errors(debug):
+    stopped = "Interrupted. Finished handouts are kept; run the same command again to continue."
+    with _user_errors(debug, interrupted=stopped):
         options = BatchOptions(
             output=output,
             formats=[f.value for f in formats] if formats else ["html"],
