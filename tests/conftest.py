@@ -88,6 +88,13 @@ def cli():
     return invoke
 
 
+def without_sentence_spans(html: str) -> str:
+    """The HTML handout with its per-sentence <span> wrappers removed, so paragraphs read as text again."""
+    import re
+
+    return re.sub(r"</?span[^>]*>", "", html)
+
+
 def subprocess_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(extra)

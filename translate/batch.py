@@ -217,6 +217,7 @@ def request_fingerprint(pipeline_options: PipelineOptions, options: BatchOptions
         "glossary": hashlib.sha256(glossary.read_bytes()).hexdigest() if glossary and glossary.is_file() else None,
         "models_yaml_glossary": sorted(registry.glossary.terms.items()),
         "summary_sentences": pipeline_options.summary_sentences,
+        "vocab": pipeline_options.vocab,
         "formats": sorted(options.formats),
         "input_format": options.input_format,
         "clean": [options.clean.keep_comments, options.clean.keep_all],
@@ -397,6 +398,7 @@ def _finish(pipeline: Pipeline, prepared: _Pending, hits: int, options: BatchOpt
     outputs = item.outputs(options.output, options.formats)
     try:
         pipeline.summarize_document(document)
+        pipeline.add_vocabulary(document)
         document.stats.seconds_total = document.stats.seconds_translate + document.stats.seconds_summarize
         for path, fmt in zip(outputs, options.formats):
             write_atomic(path, render(document, fmt))

@@ -42,6 +42,10 @@ class HandoutFormat(str, Enum):
     html = "html"
     md = "md"
     json = "json"
+    pdf = "pdf"
+    docx = "docx"
+    tmx = "tmx"
+    xliff = "xliff"
 
 
 class CleanFormat(str, Enum):
@@ -220,6 +224,12 @@ BeamsOption = Annotated[
     typer.Option("--beams", min=1, help="Beam size. Default: the model's generation config."),
 ]
 DeviceOption = Annotated[Device, typer.Option("--device", help="auto uses a CUDA GPU when there is one.")]
+VocabOption = Annotated[
+    int,
+    typer.Option(
+        "--vocab", min=0, help="Add a learners' list of the post's N most characteristic Swedish words, glossed."
+    ),
+]
 GlossaryOption = Annotated[
     Optional[Path],
     typer.Option("--glossary", help="TSV of 'Swedish<TAB>English' terms (a lone name: keep as is)."),
@@ -231,7 +241,10 @@ def run(
     input: Annotated[str, typer.Argument(help="The post: a text file, or - for standard input.")],
     model: ModelOption = None,
     summarizer: SummarizerOption = None,
-    fmt: Annotated[HandoutFormat, typer.Option("--format", "-f", help="Handout format.")] = HandoutFormat.html,
+    fmt: Annotated[
+        HandoutFormat,
+        typer.Option("--format", "-f", help="Handout format (pdf needs the [pdf] extra; tmx/xliff for CAT tools)."),
+    ] = HandoutFormat.html,
     output: Annotated[
         Optional[str],
         typer.Option(
@@ -249,6 +262,7 @@ def run(
     shortlist: ShortlistOption = False,
     config: Config = None,
     glossary: GlossaryOption = None,
+    vocab: VocabOption = 0,
     input_format: InputFormatOption = InputFormat.auto,
     keep_comments: KeepComments = False,
     keep_all: KeepAll = False,
@@ -266,6 +280,7 @@ def run(
             beams=beams,
             device=device.value,
             glossary=glossary,
+            vocab=vocab,
             **_engine_settings(backend, compute_type, quantize, threads, shortlist),
         )
         show_progress = not quiet and sys.stderr.isatty()
@@ -274,7 +289,10 @@ def run(
             pipeline.process(document)
         text = render(document, fmt.value)
         if target is None:
-            sys.stdout.write(text)
+            if isinstance(text, bytes):
+                sys.stdout.buffer.write(text)
+            else:
+                sys.stdout.write(text)
             sys.stdout.flush()
         else:
             written = write_atomic(target, text)
@@ -312,6 +330,7 @@ def batch(
     shortlist: ShortlistOption = False,
     config: Config = None,
     glossary: GlossaryOption = None,
+    vocab: VocabOption = 0,
     input_format: InputFormatOption = InputFormat.auto,
     keep_comments: KeepComments = False,
     keep_all: KeepAll = False,
@@ -352,6 +371,7 @@ def batch(
             beams=beams,
             device=device.value,
             glossary=glossary,
+            vocab=vocab,
             **_engine_settings(backend, compute_type, quantize, threads, shortlist),
         )
         found = collect_inputs(inputs, exclude=output)

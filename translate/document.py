@@ -93,6 +93,18 @@ class Stats:
 
 
 @dataclass
+class VocabularyEntry:
+    """A characteristic Swedish word of the post, its English gloss, and how often it occurs."""
+
+    swedish: str
+    english: str
+    count: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sv": self.swedish, "en": self.english, "count": self.count}
+
+
+@dataclass
 class Document:
     input: str
     title: Paragraph | None
@@ -104,6 +116,10 @@ class Document:
     translation_model: str | None = None
     summarization_model: str | None = None
     stats: Stats = field(default_factory=Stats)
+    # How the translation was made (engine, beams), for the handout's footer; not in the JSON.
+    settings: dict[str, str] = field(default_factory=dict)
+    # The learners' word list (--vocab N), None when not asked for.
+    vocabulary: list[VocabularyEntry] | None = None
 
     def all_paragraphs(self) -> list[Paragraph]:
         """Title, body and kept comments, in reading order."""
@@ -134,6 +150,7 @@ class Document:
                 "summarization": self.summarization_model,
             },
             "stats": self.stats.to_dict(),
+            **({"vocabulary": [entry.to_dict() for entry in self.vocabulary]} if self.vocabulary is not None else {}),
         }
 
     def to_clean_dict(self) -> dict[str, Any]:

@@ -9,7 +9,15 @@ from pathlib import Path
 
 from translate.errors import OutputError
 
-EXTENSIONS = {"html": ".html", "md": ".md", "json": ".json"}
+EXTENSIONS = {
+    "html": ".html",
+    "md": ".md",
+    "json": ".json",
+    "pdf": ".pdf",
+    "docx": ".docx",
+    "tmx": ".tmx",
+    "xliff": ".xlf",
+}
 STDIO = "-"
 
 
@@ -33,8 +41,8 @@ def resolve_output(input_path: str, output: str | None, fmt: str) -> Path | None
     return target
 
 
-def write_atomic(path: str | Path, text: str) -> Path:
-    """Write text to a temporary file beside path, then rename it into place."""
+def write_atomic(path: str | Path, content: str | bytes) -> Path:
+    """Write text (UTF-8) or bytes to a temporary file beside path, then rename it into place."""
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"Cannot write the handout to {path}: it is a folder. Give a file name.")
@@ -47,8 +55,14 @@ def write_atomic(path: str | Path, text: str) -> Path:
     except OSError as error:
         raise OutputError(f"Cannot write to {path.parent}: {error.strerror or error}.") from error
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        # mkstemp creates the file private (0600); a handout is for sharing, so it gets the
+        # permissions any new file of this user gets.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, path)

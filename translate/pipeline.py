@@ -26,6 +26,7 @@ from translate.registry import (
 )
 from translate.segment import split_sentences
 from translate.seq2seq import GenerationOptions, Seq2SeqGenerator, Task
+from translate.vocabulary import build_vocabulary
 
 # Called as progress(stage, done, total); stage is "load translation",
 # "load summarization", "translate" or "summarize".
@@ -48,6 +49,7 @@ class PipelineOptions:
     shortlist: bool = False  # CTranslate2 vocabulary shortlist (needs 'translate models shortlist')
     max_batch_tokens: int = 1024  # padded input tokens per batch
     summary_sentences: int = 5  # upper bound for the extractive summary
+    vocab: int = 0  # words in the learners' vocabulary list; 0: no list
     glossary: Path | None = None  # a TSV glossary, on top of the models.yaml one
 
 
@@ -239,6 +241,7 @@ class Pipeline:
         for number, document in enumerate(documents):
             share = translated[number] / total
             document.translation_model = self.translation_spec.name
+            document.settings = {"engine": translator.engine_description, "beams": str(translator.default_beams())}
             document.stats.sentences = sum(1 for n, _ in owners if n == number)
             document.stats.generated_tokens += round(generated * share)
             document.stats.seconds_translate += seconds * share
@@ -266,6 +269,13 @@ class Pipeline:
         document.stats.seconds_summarize += time.perf_counter() - started
         return document
 
+    def add_vocabulary(self, document: Document) -> Document:
+        """The learners' word list, when PipelineOptions.vocab asks for one."""
+        if self.options.vocab > 0:
+            translator = self.translator
+            document.vocabulary = build_vocabulary(document, self.options.vocab, translator.generate, self.glossary)
+        return document
+
     def process(self, document: Document) -> Document:
         """Translate and summarize a prepared Document."""
         if not document.paragraphs and document.title is None:
@@ -281,6 +291,7 @@ class Pipeline:
         self.load_models()
         self.translate_document(document)
         self.summarize_document(document)
+        self.add_vocabulary(document)
         document.stats.seconds_load = self.seconds_load - load_before
         document.stats.seconds_total = time.perf_counter() - started
         return document

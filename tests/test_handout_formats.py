@@ -1,0 +1,218 @@
+"""Every handout format, made from a test post with the tiny models and read back with an independent reader."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_POST
+
+from translate import Document, Pipeline, PipelineOptions, render
+from translate.document import Paragraph, Sentence
+from translate.vocabulary import STOPWORDS, characteristic_words
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
+
+
+@pytest.fixture(scope="module")
+def document(tiny_marian: Path, tiny_bart: Path) -> Document:
+    pipeline = Pipeline(PipelineOptions(model=str(tiny_marian), summarizer=str(tiny_bart), vocab=6, device="cpu"))
+    return pipeline.run(SAMPLE_POST)
+
+
+def _pairs(document: Document) -> list[tuple[str, str]]:
+    """(Swedish, English) for every translated sentence, title included."""
+    return [(s.source, s.translation or "") for p in document.all_paragraphs() if p.kind != "code" for s in p.sentences]
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_html_pairs_every_sentence_and_is_self_contained(document: Document) -> None:
+    html = str(render(document, "html"))
+    parser = _Elements()
+    parser.feed(html)
+    spans: dict[str, list[str]] = {}
+    for tag, attrs in parser.tags:
+        if tag == "span" and attrs.get("data-s"):
+            spans.setdefault(str(attrs["data-s"]), []).append(tag)
+    body_sentences = sum(len(p.sentences) for p in document.paragraphs if p.kind != "code")
+    assert len(spans) == body_sentences and all(len(v) == 2 for v in spans.values())
+    assert {a.get("lang") for t, a in parser.tags if t == "p"} >= {"sv", "en"}
+    # No fetches: no external scripts, styles, images or fonts.
+    assert not [a for t, a in parser.tags if a.get("src") or (t == "link" and a.get("href"))]
+    assert "@import" not in html and "url(" not in html
+    assert [t for t, _ in parser.tags].count("script") == 1  # our sentence highlighter
+    assert "Vocabulary" in html and all(entry.swedish in html for entry in document.vocabulary or [])
+    footer = html[html.index("<footer>") :]
+    assert str(SAMPLE_POST) in footer and "ctranslate2" in footer and "beams" in footer
+
+
+def test_html_from_a_hostile_post_runs_nothing(cli, tmp_path: Path, tiny_marian: Path) -> None:  # type: ignore[no-untyped-def]
+    post = tmp_path / "evil.txt"
+    post.write_text(
+        "Rubrik\n\nHär är <script>alert(1)</script> och <img src=x onerror=alert(2)> i texten.\n\n"
+        'En länk <a href="javascript:alert(3)">klicka</a> också.\n',
+        encoding="utf-8",
+    )
+    result = cli("run", post, "-m", tiny_marian, "-s", "none", "-o", "-", "--input-format", "txt")
+    assert result.exit_code == 0, result.output
+    parser = _Elements()
+    parser.feed(result.stdout)
+    tags = [t for t, _ in parser.tags]
+    assert "img" not in tags and "a" not in tags and tags.count("script") == 1
+    assert not any(name.startswith("on") for _, attrs in parser.tags for name in attrs)
+    assert "&lt;img src=x onerror=alert(2)&gt;" in result.stdout
+
+
+def test_pdf_holds_every_paragraph(document: Document) -> None:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as error:  # Pango missing from the system
+        pytest.skip(f"WeasyPrint cannot run here: {error}")
+    from pypdf import PdfReader
+
+    pdf = render(document, "pdf")
+    assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(pdf))
+    # Join words hyphenated at line ends (WeasyPrint hyphenates Swedish with U+2010), then compare words.
+    text = re.sub("[-\u2010\u00ad]\n", "", "\n".join(page.extract_text() for page in reader.pages))
+    extracted = " ".join(_words(text))
+    for paragraph in document.paragraphs:
+        assert " ".join(_words(paragraph.source)) in extracted, paragraph.source[:40]
+    assert reader.pages[0].mediabox.width == pytest.approx(595.3, abs=1)  # A4
+
+
+def test_docx_is_a_two_column_table_with_styles(document: Document) -> None:
+    from docx import Document as WordDocument
+
+    docx = WordDocument(io.BytesIO(bytes(render(document, "docx"))))
+    pairs_table = docx.tables[0]
+    rows = [[cell.text for cell in row.cells] for row in pairs_table.rows]
+    assert rows[0] == ["Svenska", "English"]
+    assert rows[1:] == [[p.source, p.translation] for p in document.paragraphs]
+    swedish_cell = pairs_table.rows[1].cells[0].paragraphs[0]
+    english_cell = pairs_table.rows[1].cells[1].paragraphs[0]
+    assert (swedish_cell.style.name, english_cell.style.name) == ("Handout Swedish", "Handout English")
+    lang = swedish_cell.style.element.xpath(".//w:lang/@w:val")
+    assert lang == ["sv-SE"]
+    # Flagged sentences are marked with a character style, never with direct formatting.
+    runs = [run for row in pairs_table.rows[1:] for run in row.cells[1].paragraphs[0].runs]
+    assert all(run.font.highlight_color is None for run in runs)
+    flagged = [s for p in document.paragraphs for s in p.sentences if s.flags]
+    assert len([r for r in runs if r.style.name == "Handout Flagged"]) == len(flagged)
+    texts = [p.text for p in docx.paragraphs]
+    assert document.summary is not None and document.summary.text in texts
+    assert str(SAMPLE_POST) in docx.sections[0].footer.paragraphs[0].text
+    vocabulary = [[c.text for c in row.cells] for row in docx.tables[1].rows][1:]
+    assert vocabulary == [[e.swedish, e.english] for e in document.vocabulary or []]
+
+
+def test_tmx_holds_every_sentence_pair(document: Document) -> None:
+    root = ET.fromstring(str(render(document, "tmx")))
+    assert root.tag == "tmx" and root.get("version") == "1.4"
+    header = root.find("header")
+    assert header is not None and header.get("srclang") == "sv" and header.get("segtype") == "sentence"
+    for attribute in ("creationtool", "creationtoolversion", "o-tmf", "adminlang", "datatype"):
+        assert header.get(attribute)
+    units = root.findall("body/tu")
+    found = []
+    for tu in units:
+        children = [child.tag for child in tu]
+        # TMX 1.4 order: notes and props first, then the variants.
+        assert children.index("tuv") > max((i for i, c in enumerate(children) if c in ("note", "prop")), default=-1)
+        by_lang = {tuv.get(XML_LANG): tuv.findtext("seg") for tuv in tu.findall("tuv")}
+        found.append((by_lang["sv"], by_lang["en"]))
+        assert tu.find("prop[@type='x-document']").text == str(SAMPLE_POST)  # type: ignore[union-attr]
+    assert found == _pairs(document)
+    assert len({tu.get("tuid") for tu in units}) == len(units)
+
+
+def test_xliff_holds_every_sentence_pair(document: Document) -> None:
+    root = ET.fromstring(str(render(document, "xliff")))
+    assert root.tag == f"{XLIFF}xliff" and root.get("version") == "2.0"
+    assert (root.get("srcLang"), root.get("trgLang")) == ("sv", "en")
+    file = root.find(f"{XLIFF}file")
+    assert file is not None and file.get("original") == str(SAMPLE_POST) and file.get("id")
+    units = file.findall(f"{XLIFF}group/{XLIFF}unit")
+    found = [(u.findtext(f"{XLIFF}segment/{XLIFF}source"), u.findtext(f"{XLIFF}segment/{XLIFF}target")) for u in units]
+    assert found == _pairs(document)
+    for unit in units:
+        children = [child.tag for child in unit]
+        assert children[-1] == f"{XLIFF}segment" and children.count(f"{XLIFF}notes") <= 1
+    assert len({u.get("id") for u in units}) == len(units)
+
+
+def test_xml_formats_escape_markup_in_the_post() -> None:
+    document = Document(
+        input="a&b <post>.txt",
+        title=None,
+        paragraphs=[Paragraph([Sentence('Skriv <b>fet</b> & "citat" här.', 'Write <b>bold</b> & "quotes".')])],
+    )
+    for fmt in ("tmx", "xliff"):
+        root = ET.fromstring(str(render(document, fmt)))
+        texts = [element.text for element in root.iter() if element.text and "Skriv" in element.text]
+        assert texts == ['Skriv <b>fet</b> & "citat" här.'], fmt
+
+
+def test_vocabulary_picks_repeated_content_words_not_names_or_function_words() -> None:
+    document = Document(
+        input="t",
+        title=None,
+        paragraphs=[
+            Paragraph([Sentence("Allemansrätten gäller i skogen. Anna går i skogen med Anna och hunden.")]),
+            Paragraph([Sentence("I skogen plockar vi svamp. Hunden springer."), Sentence("Svamp är gott.")]),
+        ],
+    )
+    words = characteristic_words(document, 4)
+    assert [w for w, _ in words][:2] == ["skogen", "hunden"]
+    assert dict(words)["skogen"] == 3
+    assert "anna" not in dict(words)  # a name: only ever capitalized inside a sentence
+    assert not set(dict(words)) & STOPWORDS
+
+
+def test_vocabulary_in_json_only_when_asked(cli, post: Path, tiny_marian: Path) -> None:  # type: ignore[no-untyped-def]
+    plain = json.loads(cli("run", post, "-m", tiny_marian, "-s", "none", "-f", "json", "-o", "-").stdout)
+    assert "vocabulary" not in plain
+    result = cli("run", post, "-m", tiny_marian, "-s", "none", "-f", "json", "-o", "-", "--vocab", "5")
+    entries = json.loads(result.stdout)["vocabulary"]
+    assert 0 < len(entries) <= 5 and all(set(e) == {"sv", "en", "count"} and e["en"] for e in entries)
+
+
+@pytest.mark.parametrize("fmt", ["docx", "tmx", "xliff"])
+def test_cli_writes_each_format(cli, post: Path, tiny_marian: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("run", post, "-m", tiny_marian, "-s", "extractive", "-f", fmt)
+    assert result.exit_code == 0, result.output
+    suffix = {"xliff": ".xlf"}.get(fmt, f".{fmt}")
+    written = post.with_name(f"post.handout{suffix}")
+    assert written.is_file() and written.stat().st_size > 500
+    assert written.stat().st_mode & 0o044  # readable by others, like any new file: it is for sharing
+
+
+def test_batch_writes_several_formats(cli, tmp_path: Path, tiny_marian: Path) -> None:  # type: ignore[no-untyped-def]
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "a.txt").write_text(SAMPLE_POST.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli(
+        "batch", posts, "-o", out, "-m", tiny_marian, "-s", "none", "-f", "docx", "-f", "tmx", "--no-memory",
+        "--keep-comments", "--vocab", "3",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (out / "a.docx").is_file() and ET.parse(out / "a.tmx").getroot().tag == "tmx"

@@ -1,0 +1,84 @@
+"""TMX 1.4 and XLIFF 2.0: the translation as sentence-aligned units (Swedish source, English target) for CAT tools.
+
+OmegaT, Trados and memoQ import either. Each unit records its document and paragraph, and a
+sentence the fidelity guard flagged carries a note saying why. Code blocks are not
+translated, so they are left out. ElementTree does the escaping, so any text from a post
+is safe in the XML.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+
+from translate.document import Document, Paragraph, Sentence
+from translate.fidelity import FLAG_EXPLANATIONS
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
+
+
+def _units(document: Document) -> Iterator[tuple[str, str, Paragraph, list[tuple[str, Sentence]]]]:
+    """(group id, group name, paragraph, [(unit id, sentence)]) in reading order."""
+    groups: list[tuple[str, str, Paragraph]] = []
+    if document.title:
+        groups.append(("title", "title", document.title))
+    groups += [(f"p{i}", f"paragraph {i}", p) for i, p in enumerate(document.paragraphs, 1)]
+    groups += [(f"c{i}", f"comment {i}", p) for i, p in enumerate(document.comments or [], 1)]
+    for group_id, name, paragraph in groups:
+        if paragraph.kind == "code":
+            continue
+        yield group_id, name, paragraph, [(f"{group_id}-s{i}", s) for i, s in enumerate(paragraph.sentences, 1)]
+
+
+def _why(sentence: Sentence) -> str:
+    return "; ".join(FLAG_EXPLANATIONS.get(flag, flag) for flag in sentence.flags)
+
+
+def render_tmx(document: Document, version: str) -> str:
+    tmx = ET.Element("tmx", version="1.4")
+    header = {
+        "creationtool": "sv2en-handout",
+        "creationtoolversion": version,
+        "segtype": "sentence",
+        "o-tmf": "sv2en-handout",
+        "adminlang": "en",
+        "srclang": "sv",
+        "datatype": "plaintext",
+    }
+    ET.SubElement(tmx, "header", header)
+    body = ET.SubElement(tmx, "body")
+    for _, name, _, sentences in _units(document):
+        for unit_id, sentence in sentences:
+            tu = ET.SubElement(body, "tu", tuid=unit_id)
+            if sentence.flags:
+                ET.SubElement(tu, "note").text = f"Check this translation: {_why(sentence)}."
+            ET.SubElement(tu, "prop", type="x-document").text = document.input
+            ET.SubElement(tu, "prop", type="x-paragraph").text = name
+            for lang, text in (("sv", sentence.source), ("en", sentence.translation or "")):
+                tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
+                ET.SubElement(tuv, "seg").text = text
+    ET.indent(tmx)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tmx, encoding="unicode") + "\n"
+
+
+def render_xliff(document: Document) -> str:
+    ET.register_namespace("", XLIFF_NS)
+
+    def q(tag: str) -> str:
+        return f"{{{XLIFF_NS}}}{tag}"
+
+    xliff = ET.Element(q("xliff"), version="2.0", srcLang="sv", trgLang="en")
+    file = ET.SubElement(xliff, q("file"), id="f1", original=document.input)
+    for group_id, name, _, sentences in _units(document):
+        group = ET.SubElement(file, q("group"), id=group_id, name=name)
+        for unit_id, sentence in sentences:
+            unit = ET.SubElement(group, q("unit"), id=unit_id)
+            if sentence.flags:
+                notes = ET.SubElement(unit, q("notes"))
+                ET.SubElement(notes, q("note"), category="fidelity").text = f"Check this translation: {_why(sentence)}."
+            segment = ET.SubElement(unit, q("segment"), state="translated")
+            ET.SubElement(segment, q("source")).text = sentence.source
+            ET.SubElement(segment, q("target")).text = sentence.translation or ""
+    ET.indent(xliff)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(xliff, encoding="unicode") + "\n"

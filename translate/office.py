@@ -1,0 +1,126 @@
+"""DOCX handouts (python-docx): the summary on top, then a two-column table a teacher can edit.
+
+Everything is formatted through named styles ("Handout Swedish", "Handout English",
+"Handout Summary", "Handout Note", "Handout Flagged"), not direct formatting, so a
+teacher changes the look of the whole handout in Word's style pane. The Swedish and English
+styles carry their language, so Word's spelling check and hyphenation use the right one.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from translate.document import Document, Paragraph
+from translate.fidelity import FLAG_EXPLANATIONS
+
+
+def _language(style: Any, tag: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = style.element.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), tag)
+    properties.append(lang)
+
+
+def _styles(docx: Any) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_COLOR_INDEX
+    from docx.shared import Pt, RGBColor
+
+    styles = docx.styles
+    swedish = styles.add_style("Handout Swedish", WD_STYLE_TYPE.PARAGRAPH)
+    swedish.base_style = styles["Normal"]
+    _language(swedish, "sv-SE")
+    english = styles.add_style("Handout English", WD_STYLE_TYPE.PARAGRAPH)
+    english.base_style = styles["Normal"]
+    _language(english, "en-GB")
+    summary = styles.add_style("Handout Summary", WD_STYLE_TYPE.PARAGRAPH)
+    summary.base_style = english
+    summary.font.italic = True
+    summary.paragraph_format.space_after = Pt(12)
+    note = styles.add_style("Handout Note", WD_STYLE_TYPE.PARAGRAPH)
+    note.base_style = styles["Normal"]
+    note.font.size = Pt(8)
+    note.font.color.rgb = RGBColor(0x6E, 0x6E, 0x73)
+    flagged = styles.add_style("Handout Flagged", WD_STYLE_TYPE.CHARACTER)
+    flagged.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _repeat_header(row: Any) -> None:
+    """The column heads repeat on every printed page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
+
+
+def _pairs_table(docx: Any, paragraphs: list[Paragraph]) -> None:
+    table = docx.add_table(rows=1, cols=2)
+    table.style = docx.styles["Table Grid"]
+    for cell, text in zip(table.rows[0].cells, ("Svenska", "English")):
+        cell.paragraphs[0].text = text
+        cell.paragraphs[0].style = docx.styles["Heading 3"]
+    _repeat_header(table.rows[0])
+    for paragraph in paragraphs:
+        swedish, english = table.add_row().cells
+        swedish.paragraphs[0].style = docx.styles["Handout Swedish"]
+        swedish.paragraphs[0].text = paragraph.source
+        target = english.paragraphs[0]
+        target.style = docx.styles["Handout English"]
+        for number, sentence in enumerate(paragraph.sentences):
+            run = target.add_run(("" if number == 0 else " ") + (sentence.translation or ""))
+            if sentence.flags:
+                run.style = docx.styles["Handout Flagged"]
+
+
+def render_docx(document: Document, today: str) -> bytes:
+    from docx import Document as WordDocument
+
+    docx = WordDocument()
+    _styles(docx)
+    if document.title:
+        docx.add_paragraph(document.title.source, style="Title")
+        docx.add_paragraph(document.title.translation or "", style="Subtitle")
+    else:
+        docx.add_paragraph(document.input, style="Title")
+    if document.summary:
+        docx.add_paragraph("Summary", style="Heading 2")
+        docx.add_paragraph(document.summary.text, style="Handout Summary")
+    flagged = [s for s in document.all_sentences() if s.flags]
+    if flagged:
+        reasons = sorted({FLAG_EXPLANATIONS.get(f, f) for s in flagged for f in s.flags})
+        docx.add_paragraph(
+            f"{len(flagged)} translated sentence(s) are highlighted for checking: {'; '.join(reasons)}.",
+            style="Handout Note",
+        )
+    _pairs_table(docx, document.paragraphs)
+    if document.comments:
+        docx.add_paragraph("Comments", style="Heading 2")
+        _pairs_table(docx, document.comments)
+    if document.vocabulary:
+        docx.add_paragraph("Vocabulary", style="Heading 2")
+        table = docx.add_table(rows=1, cols=2)
+        table.style = docx.styles["Table Grid"]
+        for cell, text in zip(table.rows[0].cells, ("Svenska", "English")):
+            cell.paragraphs[0].text = text
+            cell.paragraphs[0].style = docx.styles["Heading 3"]
+        for entry in document.vocabulary:
+            swedish, english = table.add_row().cells
+            swedish.paragraphs[0].text = entry.swedish
+            swedish.paragraphs[0].style = docx.styles["Handout Swedish"]
+            english.paragraphs[0].text = entry.english
+            english.paragraphs[0].style = docx.styles["Handout English"]
+    from translate.render import footer_text
+
+    footer = docx.sections[0].footer.paragraphs[0]
+    footer.text = footer_text(document, today)
+    footer.style = docx.styles["Handout Note"]
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    return buffer.getvalue()
