@@ -337,10 +337,10 @@ def run_batch(
         if pending:
             # Both models load before any work, so a missing summarizer fails in seconds.
             pipeline.load_models()
-        for first in range(0, len(inputs), FILES_PER_ROUND):
-            batch = [p for p in pending if first <= p.position < first + FILES_PER_ROUND]
-            if not batch:
-                continue
+        rounds: dict[int, list[_Pending]] = {}
+        for prepared in pending:
+            rounds.setdefault(prepared.position // FILES_PER_ROUND, []).append(prepared)
+        for _, batch in sorted(rounds.items()):
             round_sentences = sum(len(p.document.all_sentences()) for p in batch)
             round_started = time.perf_counter()
             hits = pipeline.translate_documents([p.document for p in batch])
