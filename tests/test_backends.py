@@ -215,3 +215,14 @@ def test_shortlist_restricts_output_to_common_and_source_pieces(tiny_marian: Pat
     assert "shortlist of 120" in result.stdout
     summarizer_only = cli("models", "shortlist", str(tiny_marian.parent / "missing"))
     assert summarizer_only.exit_code == 3
+
+
+def test_progress_says_when_a_model_is_being_converted(tiny_marian: Path, tmp_path: Path) -> None:
+    folder = _copy_model(tiny_marian, tmp_path / "fresh")
+    for expected in (True, False):  # converted on first use only
+        stages: list[tuple[str, int, int]] = []
+        options = PipelineOptions(model=str(folder), summarizer="none", device="cpu")
+        Pipeline(options, progress=lambda stage, done, total: stages.append((stage, done, total))).load_models()
+        assert (("convert translation", 0, 1) in stages) is expected
+        assert (("convert translation", 1, 1) in stages) is expected
+        assert ("load translation", 1, 1) in stages

@@ -185,6 +185,8 @@ def _progress_display(enabled: bool) -> Iterator[Callable[[str, int, int], None]
     labels = {
         "load translation": "Loading translation model",
         "load summarization": "Loading summary model",
+        "convert translation": "Converting the translation model to CTranslate2 (first use only)",
+        "convert summarization": "Converting the summary model to CTranslate2 (first use only)",
         "translate": "Translating sentences",
         "summarize": "Summarizing",
     }

@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,8 +142,13 @@ class _Converter:
         return Converter(folder)
 
 
-def convert(spec: ModelSpec, compute_type: str = "int8", force: bool = False) -> ConvertedModel:
-    """Convert the model to CTranslate2 (once; later calls return the cached folder)."""
+def convert(
+    spec: ModelSpec, compute_type: str = "int8", force: bool = False, on_convert: Callable[[], None] | None = None
+) -> ConvertedModel:
+    """Convert the model to CTranslate2 (once; later calls return the cached folder).
+
+    ``on_convert`` is called when a conversion really starts (it takes seconds to a minute).
+    """
     if compute_type not in COMPUTE_TYPES:
         raise ConfigError(f"Unknown compute type '{compute_type}': use one of {', '.join(COMPUTE_TYPES)}.")
     if not ctranslate2_installed():
@@ -154,6 +160,8 @@ def convert(spec: ModelSpec, compute_type: str = "int8", force: bool = False) ->
     target = converted_path(spec, identity, compute_type)
     if (target / MANIFEST).is_file() and not force:
         return ConvertedModel(target, compute_type, identity)
+    if on_convert:
+        on_convert()
     started = time.perf_counter()
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".converting-", dir=target.parent))

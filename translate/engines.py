@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -267,15 +267,20 @@ def default_compute_type(device: str) -> str:
     return "int8" if device == "cpu" else "float16"
 
 
-def load_engine(spec: ModelSpec, options: EngineOptions) -> tuple[Any, Engine, str | None]:
-    """Tokenizer and engine for a model, and a note when 'auto' had to fall back to torch."""
+def load_engine(
+    spec: ModelSpec, options: EngineOptions, on_convert: Callable[[], None] | None = None
+) -> tuple[Any, Engine, str | None]:
+    """Tokenizer and engine for a model, and a note when 'auto' had to fall back to torch.
+
+    ``on_convert`` is called when the model is about to be converted to CTranslate2 (first use only).
+    """
     backend = choose_backend(spec, options)
     note = None
     if backend == "ctranslate2":
         from translate.conversion import ConversionError
 
         try:
-            return (*_load_ctranslate2(spec, options), None)
+            return (*_load_ctranslate2(spec, options, on_convert), None)
         except ConversionError as error:
             if (options.backend or spec.backend) == "ctranslate2":
                 raise ConversionError(f"{error} Use --backend torch to run it with transformers instead.") from error
@@ -287,7 +292,9 @@ def load_engine(spec: ModelSpec, options: EngineOptions) -> tuple[Any, Engine, s
     return tokenizer, TorchEngine(model, tokenizer.pad_token_id, device, options.quantize, options.threads), note
 
 
-def _load_ctranslate2(spec: ModelSpec, options: EngineOptions) -> tuple[Any, Engine]:
+def _load_ctranslate2(
+    spec: ModelSpec, options: EngineOptions, on_convert: Callable[[], None] | None
+) -> tuple[Any, Engine]:
     from translate.conversion import convert
 
     device = resolve_device(options.device, "ctranslate2")
@@ -300,7 +307,7 @@ def _load_ctranslate2(spec: ModelSpec, options: EngineOptions) -> tuple[Any, Eng
             f"Compute type '{compute_type}' is not supported on {device} here; "
             f"this machine supports {', '.join(sorted(supported))}."
         )
-    converted = convert(spec, compute_type)
+    converted = convert(spec, compute_type, on_convert=on_convert)
     tokenizer = load_tokenizer(converted.hf_path)
     try:
         engine = CTranslate2Engine(converted.path, tokenizer, device, compute_type, options.threads, options.shortlist)

@@ -28,8 +28,9 @@ from translate.segment import split_sentences
 from translate.seq2seq import GenerationOptions, Seq2SeqGenerator, Task
 from translate.vocabulary import build_vocabulary
 
-# Called as progress(stage, done, total); stage is "load translation",
-# "load summarization", "translate" or "summarize".
+# Called as progress(stage, done, total); stage is "load translation", "load summarization",
+# "convert translation", "convert summarization" (first use of CTranslate2 only), "translate"
+# or "summarize".
 Progress = Callable[[str, int, int], None]
 
 
@@ -142,11 +143,20 @@ class Pipeline:
             # The shortlist is built from a translation model's vocabularies; summaries use the full one.
             shortlist=options.shortlist and task == "translation",
         )
+        converting: list[bool] = []
+
+        def on_convert() -> None:
+            converting.append(True)
+            self.progress(f"convert {task}", 0, 1)
+
         generator = Seq2SeqGenerator(
             spec,
             GenerationOptions(beams=options.beams, max_batch_tokens=options.max_batch_tokens, engine=engine),
             task=task,
+            on_convert=on_convert,
         )
+        if converting:
+            self.progress(f"convert {task}", 1, 1)
         if generator.note:
             self.notes.append(generator.note)
         self.progress(f"load {task}", 1, 1)

@@ -53,11 +53,12 @@ class Seq2SeqGenerator:
         spec: ModelSpec,
         options: GenerationOptions | None = None,
         task: Task = "translation",
+        on_convert: Callable[[], None] | None = None,
     ) -> None:
         self.spec = spec
         self.task = task
         self.options = options or GenerationOptions()
-        self.tokenizer, self.engine, self.note = load_engine(spec, self.options.engine)
+        self.tokenizer, self.engine, self.note = load_engine(spec, self.options.engine, on_convert)
         self.generated_tokens = 0
 
     @property
