@@ -222,7 +222,7 @@ def test_progress_says_when_a_model_is_being_converted(tiny_marian: Path, tmp_pa
     for expected in (True, False):  # converted on first use only
         stages: list[tuple[str, int, int]] = []
         options = PipelineOptions(model=str(folder), summarizer="none", device="cpu")
-        Pipeline(options, progress=lambda stage, done, total: stages.append((stage, done, total))).load_models()
+        Pipeline(options, progress=lambda *call, seen=stages: seen.append(call)).load_models()
         assert (("convert translation", 0, 1) in stages) is expected
         assert (("convert translation", 1, 1) in stages) is expected
         assert ("load translation", 1, 1) in stages
