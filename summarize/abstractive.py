@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from translate.segment import pack_greedy
-
 
 class TextGenerator(Protocol):
     """What the summarizer needs of a model: token counting, an input limit, batched generate."""
@@ -25,6 +23,10 @@ def pack_chunks(sentences: list[str], count_tokens: Callable[[str], int], limit:
     A sentence longer than the limit becomes a chunk of its own; the generator cuts it
     further, so nothing is dropped here.
     """
+    # Imported here: translate imports this package, so a top-level import would be circular
+    # for anyone who imports summarize first.
+    from translate.segment import pack_greedy
+
     return pack_greedy(sentences, count_tokens, limit)
 
 
@@ -38,18 +40,39 @@ def summarize_abstractive(
     Text over the model's input limit is summarized chunk by chunk, and the chunk
     summaries are summarized again until one input fits: every sentence is read.
     """
-    sentences = [s for s in sentences if s.strip()]
-    if not sentences:
-        return ""
+    return summarize_many([sentences], generator, on_progress)[0]
+
+
+def summarize_many(
+    texts: list[list[str]],
+    generator: TextGenerator,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[str]:
+    """summarize_abstractive for several texts at once: each round's chunks of all texts go to
+    the model together, so a batch of posts fills the model's batches."""
+    current = [[s for s in sentences if s.strip()] for sentences in texts]
+    results = ["" for _ in texts]
+    active = [i for i, sentences in enumerate(current) if sentences]
     limit = generator.max_input_tokens
-    while True:
-        chunks = pack_chunks(sentences, generator.count_tokens, limit)
-        partials = [p for p in generator.generate(chunks, on_progress) if p.strip()]
-        if len(chunks) == 1 or len(partials) <= 1:
-            return " ".join(partials)
-        combined = " ".join(partials)
-        # Each round must shrink the text, which guarantees the loop ends; a model whose
-        # summaries are no shorter than their input gets its partial summaries back.
-        if generator.count_tokens(combined) >= generator.count_tokens(" ".join(sentences)):
-            return combined
-        sentences = partials
+    while active:
+        chunks = {i: pack_chunks(current[i], generator.count_tokens, limit) for i in active}
+        flat = [chunk for i in active for chunk in chunks[i]]
+        outputs = iter(generator.generate(flat, on_progress))
+        still_active = []
+        for i in active:
+            partials = [p for p in (next(outputs) for _ in chunks[i]) if p.strip()]
+            combined = " ".join(partials)
+            # Done when one input fitted, or the model gave at most one partial summary.
+            # Each further round must shrink the text, which guarantees the loop ends; a model
+            # whose summaries are no shorter than their input gets its partial summaries back.
+            if (
+                len(chunks[i]) == 1
+                or len(partials) <= 1
+                or generator.count_tokens(combined) >= generator.count_tokens(" ".join(current[i]))
+            ):
+                results[i] = combined
+            else:
+                current[i] = partials
+                still_active.append(i)
+        active = still_active
+    return results

@@ -73,3 +73,45 @@ def test_tiny_bart_summarizes_text_longer_than_its_positions(tiny_bart: Path, ba
     assert generator.count_tokens(" ".join(text)) > 4 * 64
     summary = summarize_abstractive(text, generator)
     assert summary.strip()
+
+
+def test_summarize_many_matches_one_at_a_time_and_shares_batches() -> None:
+    from summarize import summarize_many
+
+    class Recording:
+        """Keeps the first half of the words of each chunk, and records each generate() call."""
+
+        max_input_tokens = 12
+
+        def __init__(self) -> None:
+            self.calls: list[int] = []
+
+        def count_tokens(self, text: str) -> int:
+            return len(text.split())
+
+        def generate(self, texts, on_progress=None):  # type: ignore[no-untyped-def]
+            self.calls.append(len(texts))
+            return [" ".join(t.split()[: max(1, len(t.split()) // 2)]) for t in texts]
+
+    texts = [ENGLISH, ENGLISH[:2], [], ENGLISH * 3]
+    together = Recording()
+    many = summarize_many(texts, together)
+    recorders = [Recording() for _ in texts]
+    alone = [summarize_abstractive(t, r) for t, r in zip(texts, recorders)]
+    assert many == alone and many[2] == ""
+    # One generate() per round for all texts together: as many calls as the longest text needs alone.
+    assert len(together.calls) == max(len(r.calls) for r in recorders) < sum(len(r.calls) for r in recorders)
+    assert sum(together.calls) == sum(sum(r.calls) for r in recorders)
+
+
+def test_summarize_imports_on_its_own() -> None:
+    """translate imports summarize; summarize must not need translate at import time (no cycle)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "from summarize import summarize_many, extractive_summary"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr

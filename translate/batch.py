@@ -343,11 +343,13 @@ def run_batch(
         for _, batch in sorted(rounds.items()):
             round_sentences = sum(len(p.document.all_sentences()) for p in batch)
             round_started = time.perf_counter()
-            hits = pipeline.translate_documents([p.document for p in batch])
+            documents = [p.document for p in batch]
+            hits = pipeline.translate_documents(documents)
+            pipeline.summarize_documents(documents)
             shared = time.perf_counter() - round_started
             for prepared, hit in zip(batch, hits, strict=True):
                 finished = _finish(pipeline, prepared, hit, options, settings)
-                # The file's own work, plus the round's translation time shared by sentence count.
+                # The file's own work, plus the round's translating and summarizing shared by sentence count.
                 share = len(prepared.document.all_sentences()) / max(1, round_sentences)
                 finished.seconds += prepared.seconds + shared * share
                 results[prepared.position] = finished
@@ -392,12 +394,11 @@ def _prepare(
 
 
 def _finish(pipeline: Pipeline, prepared: _Pending, hits: int, options: BatchOptions, settings: str) -> FileResult:
-    """Summarize, render and write one translated document, then its state record."""
+    """Render and write one translated and summarized document, then its state record."""
     started = time.perf_counter()
     document, item = prepared.document, prepared.item
     outputs = item.outputs(options.output, options.formats)
     try:
-        pipeline.summarize_document(document)
         pipeline.add_vocabulary(document)
         document.stats.seconds_total = document.stats.seconds_translate + document.stats.seconds_summarize
         for path, fmt in zip(outputs, options.formats):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarize import extractive_summary, summarize_abstractive
+from summarize import extractive_summary, summarize_many
 from translate.cleaning import CleanOptions, clean_post
 from translate.document import Document, Paragraph, Sentence, Stats, Summary
 from translate.engines import EngineOptions
@@ -261,23 +261,35 @@ class Pipeline:
 
     def summarize_document(self, document: Document) -> Document:
         """Summarize the English translation of the body (not the title)."""
-        started = time.perf_counter()
-        english = [s.translation for p in document.paragraphs if p.kind != "code" for s in p.sentences if s.translation]
+        self.summarize_documents([document])
+        return document
+
+    def summarize_documents(self, documents: list[Document]) -> None:
+        """Summarize several documents; abstractive summaries share the model's batches."""
+        english = [
+            [s.translation for p in d.paragraphs if p.kind != "code" for s in p.sentences if s.translation]
+            for d in documents
+        ]
         if self.summary_method == "extractive":
-            text = extractive_summary(english, max_sentences=self.options.summary_sentences)
-            document.summary = Summary(text=text, method="extractive", model="textrank") if text else None
-            document.summarization_model = "textrank" if text else None
-        elif self.summary_method == "abstractive" and english:
+            for document, sentences in zip(documents, english):
+                started = time.perf_counter()
+                text = extractive_summary(sentences, max_sentences=self.options.summary_sentences)
+                document.summary = Summary(text=text, method="extractive", model="textrank") if text else None
+                document.summarization_model = "textrank" if text else None
+                document.stats.seconds_summarize += time.perf_counter() - started
+        elif self.summary_method == "abstractive" and any(english):
             summarizer = self.summarizer  # loads the model, which counts as load time
             assert summarizer is not None and self.summarization_spec is not None
             started = time.perf_counter()
-            text = summarize_abstractive(
-                english, summarizer, lambda done, total: self.progress("summarize", done, total)
-            )
-            document.summary = Summary(text=text, method="abstractive", model=self.summarization_spec.name)
-            document.summarization_model = self.summarization_spec.name
-        document.stats.seconds_summarize += time.perf_counter() - started
-        return document
+            texts = summarize_many(english, summarizer, lambda done, total: self.progress("summarize", done, total))
+            seconds = time.perf_counter() - started
+            words = sum(len(" ".join(sentences).split()) for sentences in english) or 1
+            for document, sentences, text in zip(documents, english, texts):
+                if sentences:
+                    document.summary = Summary(text=text, method="abstractive", model=self.summarization_spec.name)
+                    document.summarization_model = self.summarization_spec.name
+                # The shared time, by each document's share of the text.
+                document.stats.seconds_summarize += seconds * len(" ".join(sentences).split()) / words
 
     def add_vocabulary(self, document: Document) -> Document:
         """The learners' word list, when PipelineOptions.vocab asks for one."""
