@@ -236,3 +236,17 @@ def test_memory_survives_two_writers_at_once(tmp_path: Path) -> None:
     assert memory.lookup("s", ["delad  7", "a 3 99", "saknas"]) == {"delad 7": ("y", ["length"]), "a 3 99": ("x", [])}
     assert memory.lookup("other settings", ["delad 7"]) == {}
     assert sqlite3.connect(path).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_two_shards_share_an_output_folder(cli, posts: Path, tmp_path: Path, tiny_marian: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "handouts"
+    reports = []
+    for shard in ("0/2", "1/2"):
+        _batch(cli, posts, out, tiny_marian, "--no-memory", "--shard", shard)
+        index = shard.split("/")[0]
+        reports.append(json.loads((out / f"batch-report.shard-{index}-of-2.json").read_text(encoding="utf-8")))
+    assert not (out / "batch-report.json").exists()
+    inputs = [{e["input"] for e in report["files"]} for report in reports]
+    assert not inputs[0] & inputs[1] and len(inputs[0] | inputs[1]) == 32
+    assert sum(r["totals"]["done"] for r in reports) == 30
+    assert len(list(out.glob("**/inlagg-*.html"))) == 30
