@@ -250,3 +250,25 @@ def test_two_shards_share_an_output_folder(cli, posts: Path, tmp_path: Path, tin
     assert not inputs[0] & inputs[1] and len(inputs[0] | inputs[1]) == 32
     assert sum(r["totals"]["done"] for r in reports) == 30
     assert len(list(out.glob("**/inlagg-*.html"))) == 30
+
+
+def test_a_post_that_vanishes_before_its_round_fails_alone(
+    posts: Path, tmp_path: Path, tiny_marian: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import translate.batch as batch
+    from translate import PipelineOptions
+
+    read_again = batch._read_document
+
+    def vanished(item, options):  # type: ignore[no-untyped-def]
+        if item.path.name == "inlagg-05.txt":
+            raise InputError(f"{item.path}: no such file.")
+        return read_again(item, options)
+
+    monkeypatch.setattr(batch, "_read_document", vanished)
+    inputs = collect_inputs([str(posts)])
+    options = BatchOptions(tmp_path / "out", use_memory=False)
+    report = batch.run_batch(inputs, options, PipelineOptions(model=str(tiny_marian), summarizer="none"))
+    failed = {Path(f.input).name: f.error for f in report.files if f.status == "failed"}
+    assert set(failed) == {"inlagg-05.txt", "tom.txt", "bild.txt"} and "no such file" in failed["inlagg-05.txt"]
+    assert report.count("done") == 29

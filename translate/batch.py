@@ -279,13 +279,15 @@ def _process_alive(pid: int) -> bool:
 
 @dataclass
 class _Pending:
-    """An input that needs translating, prepared (read, cleaned, segmented)."""
+    """An input that needs translating. Its document is prepared again for its round, not kept from
+    the first pass, so memory holds one round of documents however many posts the batch has."""
 
     position: int
     item: BatchInput
     digest: str
-    document: Document
+    sentences: int
     seconds: float
+    document: Document | None = None
 
 
 def run_batch(
@@ -314,7 +316,7 @@ def run_batch(
         if prepared is not None:
             pending.append(prepared)
 
-    total_sentences = sum(len(p.document.all_sentences()) for p in pending)
+    total_sentences = sum(p.sentences for p in pending)
     files_done = len(inputs) - len(pending)
     sentences_done = 0
 
@@ -340,19 +342,31 @@ def run_batch(
         rounds: dict[int, list[_Pending]] = {}
         for prepared in pending:
             rounds.setdefault(prepared.position // FILES_PER_ROUND, []).append(prepared)
-        for _, batch in sorted(rounds.items()):
-            round_sentences = sum(len(p.document.all_sentences()) for p in batch)
+        for _, planned in sorted(rounds.items()):
             round_started = time.perf_counter()
-            documents = [p.document for p in batch]
+            batch = []
+            for prepared in planned:
+                try:
+                    prepared.digest, prepared.document = _read_document(prepared.item, options)
+                    batch.append(prepared)
+                except HandoutError as error:  # changed or removed since the first pass
+                    results[prepared.position] = FileResult(str(prepared.item.path), [], "failed", str(error))
+                    files_done += 1
+            documents = [p.document for p in batch if p.document is not None]
+            if not documents:
+                continue
+            round_sentences = sum(len(d.all_sentences()) for d in documents)
             hits = pipeline.translate_documents(documents)
             pipeline.summarize_documents(documents)
             shared = time.perf_counter() - round_started
             for prepared, hit in zip(batch, hits, strict=True):
                 finished = _finish(pipeline, prepared, hit, options, settings)
                 # The file's own work, plus the round's translating and summarizing shared by sentence count.
+                assert prepared.document is not None
                 share = len(prepared.document.all_sentences()) / max(1, round_sentences)
                 finished.seconds += prepared.seconds + shared * share
                 results[prepared.position] = finished
+                prepared.document = None  # written: free it
                 files_done += 1
                 tell()
             sentences_done += round_sentences
@@ -379,24 +393,39 @@ def _prepare(
     if not options.force and _up_to_date(options, item, digest, settings):
         return FileResult(str(item.path), outputs, "skipped"), None
     try:
-        text = normalize_text(decode_bytes(data, where=str(item.path)))
-        document = prepare_document(text, str(item.path), options.input_format, options.clean)
-        if not document.paragraphs and document.title is None:
-            raise InputError(
-                f"{item.path}: nothing is left to translate after cleaning "
-                f"({len(document.dropped)} blocks dropped as blog chrome)."
-            )
+        document = _document(data, item, options)
     except HandoutError as error:
         return FileResult(str(item.path), [], "failed", str(error), seconds=time.perf_counter() - started), None
     seconds = time.perf_counter() - started
     result = FileResult(str(item.path), outputs, "failed", "interrupted before it was translated")
-    return result, _Pending(position, item, digest, document, seconds)
+    return result, _Pending(position, item, digest, len(document.all_sentences()), seconds)
+
+
+def _document(data: bytes, item: BatchInput, options: BatchOptions) -> Document:
+    """Decode, parse, clean and segment one input; InputError when nothing is left to translate."""
+    text = normalize_text(decode_bytes(data, where=str(item.path)))
+    document = prepare_document(text, str(item.path), options.input_format, options.clean)
+    if not document.paragraphs and document.title is None:
+        raise InputError(
+            f"{item.path}: nothing is left to translate after cleaning "
+            f"({len(document.dropped)} blocks dropped as blog chrome)."
+        )
+    return document
+
+
+def _read_document(item: BatchInput, options: BatchOptions) -> tuple[str, Document]:
+    try:
+        data = item.path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{item.path} cannot be read: {error.strerror or error}") from error
+    return hashlib.sha256(data).hexdigest(), _document(data, item, options)
 
 
 def _finish(pipeline: Pipeline, prepared: _Pending, hits: int, options: BatchOptions, settings: str) -> FileResult:
     """Render and write one translated and summarized document, then its state record."""
     started = time.perf_counter()
     document, item = prepared.document, prepared.item
+    assert document is not None
     outputs = item.outputs(options.output, options.formats)
     try:
         pipeline.add_vocabulary(document)
