@@ -386,10 +386,9 @@ def _prepare(
     started = time.perf_counter()
     outputs = [str(p) for p in item.outputs(options.output, options.formats)]
     try:
-        data = item.path.read_bytes()
-    except OSError as error:
-        return FileResult(str(item.path), [], "failed", f"cannot be read: {error.strerror or error}"), None
-    digest = hashlib.sha256(data).hexdigest()
+        data, digest = _read(item)
+    except InputError as error:
+        return FileResult(str(item.path), [], "failed", str(error)), None
     if not options.force and _up_to_date(options, item, digest, settings):
         return FileResult(str(item.path), outputs, "skipped"), None
     try:
@@ -413,12 +412,18 @@ def _document(data: bytes, item: BatchInput, options: BatchOptions) -> Document:
     return document
 
 
-def _read_document(item: BatchInput, options: BatchOptions) -> tuple[str, Document]:
+def _read(item: BatchInput) -> tuple[bytes, str]:
+    """The input's bytes and their sha256."""
     try:
         data = item.path.read_bytes()
     except OSError as error:
-        raise InputError(f"{item.path} cannot be read: {error.strerror or error}") from error
-    return hashlib.sha256(data).hexdigest(), _document(data, item, options)
+        raise InputError(f"{item.path} cannot be read: {error.strerror or error}.") from error
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def _read_document(item: BatchInput, options: BatchOptions) -> tuple[str, Document]:
+    data, digest = _read(item)
+    return digest, _document(data, item, options)
 
 
 def _finish(pipeline: Pipeline, prepared: _Pending, hits: int, options: BatchOptions, settings: str) -> FileResult:

@@ -60,13 +60,19 @@ def _repeat_header(row: Any) -> None:
     properties.append(header)
 
 
-def _pairs_table(docx: Any, paragraphs: list[Paragraph]) -> None:
+def _two_column_table(docx: Any) -> Any:
+    """A Svenska/English table whose header row repeats on every page."""
     table = docx.add_table(rows=1, cols=2)
     table.style = docx.styles["Table Grid"]
     for cell, text in zip(table.rows[0].cells, ("Svenska", "English")):
         cell.paragraphs[0].text = text
         cell.paragraphs[0].style = docx.styles["Heading 3"]
     _repeat_header(table.rows[0])
+    return table
+
+
+def _pairs_table(docx: Any, paragraphs: list[Paragraph]) -> None:
+    table = _two_column_table(docx)
     for paragraph in paragraphs:
         swedish, english = table.add_row().cells
         swedish.paragraphs[0].style = docx.styles["Handout Swedish"]
@@ -105,11 +111,7 @@ def render_docx(document: Document, today: str) -> bytes:
         _pairs_table(docx, document.comments)
     if document.vocabulary:
         docx.add_paragraph("Vocabulary", style="Heading 2")
-        table = docx.add_table(rows=1, cols=2)
-        table.style = docx.styles["Table Grid"]
-        for cell, text in zip(table.rows[0].cells, ("Svenska", "English")):
-            cell.paragraphs[0].text = text
-            cell.paragraphs[0].style = docx.styles["Heading 3"]
+        table = _two_column_table(docx)
         for entry in document.vocabulary:
             swedish, english = table.add_row().cells
             swedish.paragraphs[0].text = entry.swedish

@@ -9,6 +9,17 @@ from pathlib import Path
 
 from translate.errors import OutputError
 
+
+def _process_umask() -> int:
+    # os.umask can only be read by setting it; doing that once, at import, keeps it from racing
+    # with other threads creating files.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _process_umask()
+
 EXTENSIONS = {
     "html": ".html",
     "md": ".md",
@@ -58,9 +69,7 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
         data = content.encode("utf-8") if isinstance(content, str) else content
         # mkstemp creates the file private (0600); a handout is for sharing, so it gets the
         # permissions any new file of this user gets.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)
+        os.chmod(temp, 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
