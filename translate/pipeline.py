@@ -205,6 +205,7 @@ class Pipeline:
         document's stats get its share of the work, in proportion to the sentences translated for it.
         """
         owners: list[tuple[int, Sentence]] = []
+        counts = [0] * len(documents)
         for number, document in enumerate(documents):
             for paragraph in document.all_paragraphs():
                 for sentence in paragraph.sentences:
@@ -212,6 +213,7 @@ class Pipeline:
                         sentence.translation = sentence.source
                     else:
                         owners.append((number, sentence))
+                        counts[number] += 1
         translator = self.translator
         settings = self.translation_settings() if self.memory is not None else ""
         keys = [normalize_source(sentence.source) for _, sentence in owners]
@@ -252,7 +254,7 @@ class Pipeline:
             share = translated[number] / total
             document.translation_model = self.translation_spec.name
             document.settings = {"engine": translator.engine_description, "beams": str(translator.default_beams())}
-            document.stats.sentences = sum(1 for n, _ in owners if n == number)
+            document.stats.sentences = counts[number]
             document.stats.generated_tokens += round(generated * share)
             document.stats.seconds_translate += seconds * share
             document.stats.retried += round(work.retried * share)
