@@ -20,7 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import ConfigError, ModelLoadError
-from translate.registry import ModelSpec, model_identity, require_hub_connection
+from translate.registry import (
+    ModelSpec,
+    is_available,
+    load_failure_message,
+    model_identity,
+    require_hub_connection,
+)
 
 # Files of a model folder that are weights; everything else (tokenizer, configs) is
 # small and is copied next to the converted model.
@@ -83,8 +89,6 @@ def source_folder(spec: ModelSpec) -> tuple[Path, str]:
         )
     from huggingface_hub import snapshot_download
 
-    from translate.registry import is_available, load_failure_message
-
     cached = is_available(spec)
     if not cached:
         require_hub_connection(spec)
@@ -113,11 +117,9 @@ def converted_path(spec: ModelSpec, identity: str, compute_type: str) -> Path:
 
 def find_converted(spec: ModelSpec, compute_type: str) -> ConvertedModel | None:
     """The cached conversion, if there is one, without converting or downloading anything."""
-    from translate.registry import is_available
-
     if not ctranslate2_installed() or (spec.local_path is None and not is_available(spec)):
         return None
-    folder, identity = source_folder(spec)
+    _, identity = source_folder(spec)
     path = converted_path(spec, identity, compute_type)
     if (path / MANIFEST).is_file():
         return ConvertedModel(path, compute_type, identity)
