@@ -27,16 +27,58 @@ def build_tiny_marian(
     ``eos_last`` puts </s> near the end of the vocabulary, as tc-big models have it, to
     catch code that assumes the end-of-sentence id is 0.
     """
+    return build_marian(
+        folder,
+        DATA / "corpus_sv.txt",
+        DATA / "corpus_en.txt",
+        max_position_embeddings=max_position_embeddings,
+        tie_output=tie_output,
+        d_model=d_model,
+        layers=layers,
+        num_beams=num_beams,
+        seed=seed,
+        eos_last=eos_last,
+    )
+
+
+def build_marian(
+    folder: Path,
+    source_corpus: Path,
+    target_corpus: Path | None,
+    *,
+    spm_vocab: int = 200,
+    exact_spm_vocab: bool = True,
+    vocab_size: int | None = None,
+    max_position_embeddings: int = 40,
+    tie_output: bool = True,
+    d_model: int = 16,
+    layers: int = 1,
+    heads: int = 2,
+    ffn_dim: int | None = None,
+    activation: str = "gelu",
+    num_beams: int = 2,
+    seed: int = 0,
+    eos_last: bool = False,
+) -> Path:
+    """A random-weight MarianMT of any shape with sentencepiece models trained on the given text.
+
+    ``target_corpus`` None uses the source sentencepiece model for both sides. ``vocab_size``
+    pads the joint vocabulary with unused pieces to that size (the output layer's width is
+    what decoding pays for, so a benchmark model needs the real one).
+    """
     import sentencepiece as spm
     import torch
     from transformers import GenerationConfig, MarianConfig, MarianMTModel, MarianTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
-    for side, corpus in (("source", "corpus_sv.txt"), ("target", "corpus_en.txt")):
+    sides = [("source", source_corpus)] + ([("target", target_corpus)] if target_corpus is not None else [])
+    for side, corpus in sides:
         spm.SentencePieceTrainer.train(
-            input=str(DATA / corpus),
+            input=str(corpus),
             model_prefix=str(folder / side),
-            vocab_size=200,
+            vocab_size=spm_vocab,
+            # False: a corpus too small for spm_vocab pieces gives what it has instead of failing.
+            hard_vocab_limit=exact_spm_vocab,
             model_type="unigram",
             character_coverage=1.0,
             # Marian's own specials live in vocab.json; keep sentencepiece's out of the way.
@@ -48,6 +90,8 @@ def build_tiny_marian(
         )
         (folder / f"{side}.model").rename(folder / f"{side}.spm")
         (folder / f"{side}.vocab").unlink()
+    if target_corpus is None:
+        (folder / "target.spm").write_bytes((folder / "source.spm").read_bytes())
 
     # One joint vocabulary, as opus-mt has: </s> = 0, <unk> = 1, pieces, <pad> last.
     pieces: list[str] = []
@@ -60,6 +104,8 @@ def build_tiny_marian(
     vocab = {"<unk>": 0} if eos_last else {"</s>": 0, "<unk>": 1}
     for piece in pieces:
         vocab[piece] = len(vocab)
+    while vocab_size is not None and len(vocab) < vocab_size - (2 if eos_last else 1):
+        vocab[f"▁unused{len(vocab)}"] = len(vocab)
     if eos_last:
         vocab["</s>"] = len(vocab)
     vocab["<pad>"] = len(vocab)
@@ -81,10 +127,11 @@ def build_tiny_marian(
         d_model=d_model,
         encoder_layers=layers,
         decoder_layers=layers,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=2 * d_model,
-        decoder_ffn_dim=2 * d_model,
+        encoder_attention_heads=heads,
+        decoder_attention_heads=heads,
+        encoder_ffn_dim=ffn_dim or 2 * d_model,
+        decoder_ffn_dim=ffn_dim or 2 * d_model,
+        activation_function=activation,
         max_position_embeddings=max_position_embeddings,
         pad_token_id=pad,
         eos_token_id=eos,
