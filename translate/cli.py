@@ -14,6 +14,7 @@ import typer
 
 from translate import (
     CleanOptions,
+    ConfigError,
     Document,
     HandoutError,
     Pipeline,
@@ -531,6 +532,126 @@ def clean(
     with _user_errors(debug):
         document = _read(input, input_format, keep_comments, keep_all)
         typer.echo(render_clean(document, fmt.value), nl=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on. The default answers this machine only.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Server processes, each loading its own copy of the models (memory x N); requests are batched "
+            "within each. 1 suits a laptop.",
+        ),
+    ] = 1,
+    model: ModelOption = None,
+    summarizer: SummarizerOption = None,
+    beams: BeamsOption = None,
+    device: DeviceOption = Device.auto,
+    backend: BackendOption = None,
+    compute_type: ComputeTypeOption = None,
+    quantize: QuantizeOption = None,
+    threads: ThreadsOption = 0,
+    shortlist: ShortlistOption = False,
+    config: Config = None,
+    glossary: GlossaryOption = None,
+    api_keys: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--api-key",
+            help="Require this key on every request (repeat for several; also $HANDOUT_API_KEY). "
+            "Clients send it as api_key, or as 'Authorization: Bearer KEY'.",
+        ),
+    ] = None,
+    api_keys_file: Annotated[
+        Optional[Path], typer.Option("--api-keys-file", help="A file of accepted keys, one per line (# comments).")
+    ] = None,
+    cors_origins: Annotated[
+        Optional[list[str]],
+        typer.Option("--cors-origin", help="Let browser pages from this origin call the API (repeat; '*' for any)."),
+    ] = None,
+    char_limit: Annotated[
+        int, typer.Option("--char-limit", min=1, help="Characters to translate per request; more gets 413.")
+    ] = 50_000,
+    max_body_mb: Annotated[
+        float, typer.Option("--max-body-mb", min=0.001, help="Largest request body (uploads included); more gets 413.")
+    ] = 4.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds a request may take, queueing included; then 504.")
+    ] = 120.0,
+    queue_size: Annotated[
+        int, typer.Option("--queue-size", min=1, help="Requests that may wait; one more gets 503 with Retry-After.")
+    ] = 64,
+    batch_window_ms: Annotated[
+        float,
+        typer.Option("--batch-window-ms", min=0, help="How long an idle server waits for more requests to batch."),
+    ] = 20.0,
+    batch_tokens: Annotated[
+        int, typer.Option("--batch-tokens", min=1, help="Source tokens translated together per round, at most.")
+    ] = 8192,
+    memory: Annotated[
+        Optional[Path],
+        typer.Option("--memory", help="Translation memory file (SQLite). Default: one in the user cache folder."),
+    ] = None,
+    no_memory: Annotated[
+        bool, typer.Option("--no-memory", help="Neither read nor add to a translation memory.")
+    ] = False,
+    log_text: Annotated[
+        bool, typer.Option("--log-text", help="Log the text of requests (by default only sizes and timings).")
+    ] = False,
+    debug: Debug = False,
+) -> None:
+    """Serve translation over HTTP: LibreTranslate's /translate and /languages, plus /v1/handout, /v1/summarize."""
+    with _user_errors(debug, interrupted="Stopped."):
+        try:
+            from translate.server import ServerOptions, load_api_keys, serve
+        except ImportError as error:
+            raise ConfigError(
+                "translate serve needs FastAPI and uvicorn: pip install 'sv2en-handout[serve]' "
+                f"({type(error).__name__}: {error})."
+            ) from error
+        from translate.service import ServiceOptions
+
+        options = ServerOptions(
+            host=host,
+            port=port,
+            workers=workers,
+            api_keys=load_api_keys(api_keys or [], api_keys_file),
+            cors_origins=tuple(cors_origins or ()),
+            char_limit=char_limit,
+            max_body_bytes=int(max_body_mb * 1024 * 1024),
+            log_text=log_text,
+            service=ServiceOptions(
+                queue_size=queue_size,
+                batch_window=batch_window_ms / 1000,
+                batch_tokens=batch_tokens,
+                timeout=timeout,
+                memory=memory,
+                use_memory=not no_memory,
+            ),
+            pipeline=PipelineOptions(
+                model=model,
+                summarizer=summarizer,
+                config=config,
+                beams=beams,
+                device=device.value,
+                glossary=glossary,
+                **_engine_settings(backend, compute_type, quantize, threads, shortlist),
+            ),
+        )
+        if host not in ("127.0.0.1", "localhost", "::1") and not options.api_keys:
+            typer.secho(
+                f"Warning: listening on {host} without an API key: anyone who can reach this machine can use it. "
+                "Consider --api-key.",
+                err=True,
+                fg=typer.colors.YELLOW,
+            )
+        serve(options)
 
 
 models_app = typer.Typer(

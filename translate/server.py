@@ -1,0 +1,668 @@
+"""The HTTP API: LibreTranslate's /translate and /languages, plus handouts, summaries and health, over the service.
+
+FastAPI routes parse a request, hand its documents to the TranslationService (which batches
+concurrent requests together) and render the answer. An ASGI guard in front of every route
+enforces the body size limit and the API keys, and writes the access log, which never holds
+request text (or query strings, which may carry keys) unless --log-text asks for text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hmac
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from translate.cleaning import CleanOptions
+from translate.document import Document
+from translate.errors import ConfigError, HandoutError, InputError, ModelLoadError
+from translate.pipeline import PipelineOptions, prepare_document
+from translate.reading import decode_bytes, normalize_text
+from translate.render import render
+from translate.service import (
+    ServiceBusy,
+    ServiceOptions,
+    ServiceTimeout,
+    ServiceUnavailable,
+    State,
+    TranslationService,
+)
+from translate.snippets import parse_snippet
+
+log = logging.getLogger("translate.serve")
+
+API_KEY_ENV = "HANDOUT_API_KEY"
+_OPTIONS_ENV = "HANDOUT_SERVE_OPTIONS"  # how `--workers N` hands the options to each worker process
+
+
+@dataclass
+class ServerOptions:
+    """Everything `translate serve` is told: where to listen, who may call, limits, and the service and models."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1  # server processes, each with its own copy of the models
+    api_keys: frozenset[str] = frozenset()  # empty: no key needed
+    cors_origins: tuple[str, ...] = ()  # empty: no CORS headers, so browsers on other origins are refused
+    char_limit: int = 50_000  # characters to translate per request (413 beyond)
+    max_body_bytes: int = 4 * 1024 * 1024  # raw request body (413 beyond), uploads included
+    log_text: bool = False  # log the text of requests (off: only sizes and timings)
+    service: ServiceOptions = field(default_factory=ServiceOptions)
+    pipeline: PipelineOptions = field(default_factory=PipelineOptions)
+
+
+def load_api_keys(keys: Iterable[str] = (), keys_file: Path | None = None, environ: bool = True) -> frozenset[str]:
+    """Keys from --api-key options, $HANDOUT_API_KEY, and a file of one key per line (# comments)."""
+    found = {k.strip() for k in keys if k.strip()}
+    if environ and os.environ.get(API_KEY_ENV, "").strip():
+        found.add(os.environ[API_KEY_ENV].strip())
+    if keys_file is not None:
+        try:
+            lines = Path(keys_file).read_text(encoding="utf-8").splitlines()
+        except OSError as error:
+            raise ConfigError(f"The API keys file {keys_file} cannot be read: {error.strerror or error}.") from error
+        file_keys = {line.strip() for line in lines if line.strip() and not line.strip().startswith("#")}
+        if not file_keys:
+            raise ConfigError(f"The API keys file {keys_file} holds no keys (one per line; # starts a comment).")
+        found |= file_keys
+    return frozenset(found)
+
+
+# --- request and response bodies -------------------------------------------------------------
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(description="What went wrong, in words meant for a person.")
+
+
+class TranslateRequest(BaseModel):
+    """LibreTranslate's /translate request."""
+
+    q: str | list[str] = Field(description="The Swedish text, or a list of texts (answered by a list).")
+    source: str = Field("auto", description="'sv', or 'auto' (taken as Swedish: the only source language).")
+    target: str = Field("en", description="'en': the only target language.")
+    format: Literal["text", "html"] = Field(
+        "text",
+        description="text: line breaks are kept; html: tags are kept and only the text between them is translated.",
+    )
+    alternatives: int = Field(0, ge=0, le=10, description="Accepted for compatibility; no alternatives are offered.")
+    api_key: str | None = Field(None, description="Needed when the server was started with API keys.")
+
+
+class TranslateResponse(BaseModel):
+    translatedText: str | list[str]  # noqa: N815 - LibreTranslate's name
+    alternatives: list[str] | list[list[str]] | None = None
+
+
+class Language(BaseModel):
+    code: str
+    name: str
+    targets: list[str]
+
+
+class HandoutRequest(BaseModel):
+    """A post to turn into a handout (or to summarize), sent as JSON."""
+
+    text: str = Field(description="The post: plain text, Markdown or HTML.")
+    name: str = Field(
+        "post.txt", description="A name for the post (shown in the handout); its extension sets the format."
+    )
+    input_format: Literal["auto", "txt", "md", "html"] = "auto"
+    keep_comments: bool = False
+    keep_all: bool = False
+    api_key: str | None = None
+
+
+class SummaryResponse(BaseModel):
+    input: str
+    summary: str | None
+    method: str | None
+    model: str | None
+    sentences: int
+
+
+class HandoutFormat(str, Enum):
+    json = "json"
+    html = "html"
+    md = "md"
+    pdf = "pdf"
+    docx = "docx"
+    tmx = "tmx"
+    xliff = "xliff"
+
+
+MEDIA_TYPES = {
+    "json": "application/json",
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "tmx": "application/x-tmx+xml",
+    "xliff": "application/xliff+xml",
+}
+EXTENSIONS = {"json": "json", "html": "html", "md": "md", "pdf": "pdf", "docx": "docx", "tmx": "tmx", "xliff": "xlf"}
+
+LANGUAGES = [Language(code="sv", name="Swedish", targets=["en"])]
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "The request is malformed or asks for something unsupported."},
+    403: {"model": ErrorBody, "description": "An API key is needed and was missing or wrong."},
+    413: {"model": ErrorBody, "description": "Too much text (--char-limit) or too large a body."},
+    503: {"model": ErrorBody, "description": "Busy (queue full; see Retry-After), or the models failed to load."},
+    504: {"model": ErrorBody, "description": "The request did not finish within the server's --timeout."},
+}
+
+
+def _inline(model: type[BaseModel]) -> dict[str, Any]:
+    schema = model.model_json_schema()
+    schema.pop("title", None)
+    return schema
+
+
+def _form_schema(model: type[BaseModel], drop: tuple[str, ...] = (), extra: dict[str, Any] | None = None) -> dict:
+    """The model's fields as a form: scalar fields only (a form field is a string)."""
+    schema = _inline(model)
+    properties = {k: v for k, v in schema["properties"].items() if k not in drop}
+    if "q" in properties:
+        properties["q"] = {"type": "string", "description": properties["q"].get("description", "")}
+    properties.update(extra or {})
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [r for r in schema.get("required", []) if r not in drop],
+    }
+
+
+_TRANSLATE_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": _inline(TranslateRequest)},
+            "application/x-www-form-urlencoded": {"schema": _form_schema(TranslateRequest)},
+        },
+    }
+}
+_UPLOAD_FIELD = {
+    "file": {"type": "string", "format": "binary", "description": "The post as a file (.txt, .md, .html)."}
+}
+_POST_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": _inline(HandoutRequest)},
+            "multipart/form-data": {
+                "schema": {
+                    **_form_schema(HandoutRequest, drop=("text",), extra=_UPLOAD_FIELD),
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+}
+
+
+# --- the guard: size limit, API keys, access log -----------------------------------------------
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+
+class RequestGuard:
+    """ASGI middleware in front of every route: 413 for oversized bodies, 403 without a valid key, one log line."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], options: ServerOptions) -> None:
+        self.app = app
+        self.options = options
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = {"code": 0}
+
+        async def send_logged(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        body = await self._read_body(scope, receive)
+        refusal: tuple[int, str] | None = None
+        if body is None:
+            refusal = 413, f"The request body is over the limit of {self.options.max_body_bytes:,} bytes."
+        elif self.options.api_keys and scope["method"] != "OPTIONS":
+            refusal = await self._check_key(scope, body)
+        try:
+            if body is None or refusal is not None:
+                code, message = refusal or (413, "")
+                await JSONResponse({"error": message}, status_code=code)(scope, receive, send_logged)
+            else:
+                await self.app(scope, _replay(body), send_logged)
+        finally:
+            self._log(scope, status["code"], time.perf_counter() - started, body or b"")
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
+        """The whole body, or None as soon as it is over the limit (the rest is not read)."""
+        limit = self.options.max_body_bytes
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > limit:
+                return None
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    async def _check_key(self, scope: Scope, body: bytes) -> tuple[int, str] | None:
+        offered = await _offered_key(scope, body)
+        if offered is None:
+            return 403, "This server needs an API key: send it as api_key, or in an 'Authorization: Bearer' header."
+        # Compare against every key without stopping early, so timing says nothing about which is close.
+        matches = [hmac.compare_digest(offered.encode(), key.encode()) for key in self.options.api_keys]
+        return None if any(matches) else (403, "Invalid API key.")
+
+    def _log(self, scope: Scope, status: int, seconds: float, body: bytes) -> None:
+        # The path only: a query string may hold a key or text.
+        line = f"{scope.get('method', '?')} {scope.get('path', '?')} {status} {seconds * 1000:.0f} ms {len(body)} bytes"
+        if self.options.log_text and body:
+            line += f" body={body[:2000].decode('utf-8', 'replace')!r}"
+        log.info(line)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
+
+
+async def _offered_key(scope: Scope, body: bytes) -> str | None:
+    """The key a request offers: Authorization Bearer, X-API-Key, ?api_key=, or an api_key field in its body."""
+    headers = {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
+    authorization = headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    if headers.get("x-api-key"):
+        return headers["x-api-key"].strip()
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    if query.get("api_key"):
+        return query["api_key"][0]
+    content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        if content_type == "application/json" and body:
+            data = json.loads(body)
+            key = data.get("api_key") if isinstance(data, dict) else None
+            return key if isinstance(key, str) else None
+        if content_type == "application/x-www-form-urlencoded" or (not content_type and body):
+            # libretranslatepy sends its key as a form body even on GET /languages.
+            values = parse_qs(body.decode("utf-8", "replace")).get("api_key")
+            return values[0] if values else None
+        if content_type == "multipart/form-data":
+            form = await Request(scope, _replay(body)).form()
+            key = form.get("api_key")
+            return key if isinstance(key, str) else None
+    except (ValueError, UnicodeDecodeError, AssertionError):
+        return None
+    return None
+
+
+# --- parsing request bodies ----------------------------------------------------------------
+
+
+async def _fields(request: Request) -> dict[str, Any]:
+    """A JSON object, form or multipart body as a dict (a repeated form field becomes a list)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/json" or content_type.endswith("+json"):
+        try:
+            data = json.loads(await request.body())
+        except ValueError:
+            raise HTTPException(400, "The body is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise HTTPException(400, "The body must be a JSON object.")
+        return data
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        try:
+            form = await request.form()
+        except Exception as error:  # noqa: BLE001 - a malformed multipart body is the client's error
+            raise HTTPException(400, f"The form body cannot be parsed: {error}") from None
+        fields: dict[str, Any] = {}
+        for key in form.keys():
+            values = form.getlist(key)
+            fields[key] = values if len(values) > 1 else values[0]
+        return fields
+    raise HTTPException(
+        415,
+        "Send the body as JSON (application/json) or as a form "
+        "(application/x-www-form-urlencoded, multipart/form-data).",
+    )
+
+
+def _validated(model: type[BaseModel], fields: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(fields)
+    except ValidationError as error:
+        raise HTTPException(400, _describe_validation(error.errors())) from None
+
+
+def _describe_validation(errors: Iterable[Any]) -> str:
+    parts = []
+    for error in errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query"))
+        parts.append(f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid")))
+    return "Invalid request: " + "; ".join(parts) + "."
+
+
+def _check_pair(source: str, target: str) -> None:
+    if source.lower() not in ("sv", "auto"):
+        raise HTTPException(
+            400,
+            f"Source language '{source}' is not supported: this server translates Swedish (sv) to English (en) only.",
+        )
+    if target.lower() != "en":
+        raise HTTPException(
+            400,
+            f"Target language '{target}' is not supported: this server translates Swedish (sv) to English (en) only.",
+        )
+
+
+def _check_size(characters: int, limit: int) -> None:
+    if characters > limit:
+        raise HTTPException(
+            413,
+            f"The request has {characters:,} characters to translate; this server's limit is {limit:,} (--char-limit).",
+        )
+
+
+def _safe_name(name: str, default: str = "post.txt") -> str:
+    """A label for the post: the last part of whatever name was sent, never a path that is opened."""
+    base = PurePosixPath(name.replace("\\", "/")).name.strip()
+    base = re.sub(r"[^\w.\- ]", "_", base)[:120]
+    return base or default
+
+
+async def _post_document(request: Request, char_limit: int) -> Document:
+    """The post a /v1/handout or /v1/summarize request sends, read, cleaned and segmented."""
+    from starlette.datastructures import UploadFile
+
+    fields = await _fields(request)
+    upload = fields.pop("file", None)
+    if isinstance(upload, list):
+        raise HTTPException(400, "Send one file per request.")
+    if isinstance(upload, UploadFile):
+        name = _safe_name(upload.filename or "", "upload.txt")
+        data = await upload.read()
+        fields.setdefault("name", name)
+        fields["text"] = await run_in_threadpool(
+            lambda: normalize_text(decode_bytes(data, where=f"The uploaded file {name}"))
+        )
+    elif upload is not None:
+        raise HTTPException(400, "'file' must be an uploaded file (multipart/form-data); send text as 'text'.")
+    post = _validated(HandoutRequest, fields)
+    if not post.text.strip():
+        raise InputError("The post is empty: there is nothing to translate.")
+    name = _safe_name(post.name)
+    document = await run_in_threadpool(
+        prepare_document,
+        post.text,
+        name,
+        None if post.input_format == "auto" else post.input_format,
+        CleanOptions(keep_comments=post.keep_comments, keep_all=post.keep_all),
+    )
+    if not document.paragraphs and document.title is None:
+        raise InputError(
+            f"{name}: nothing is left to translate after cleaning ({len(document.dropped)} blocks dropped as blog "
+            "chrome). Send keep_all=true to translate everything."
+        )
+    _check_size(sum(len(s.source) for s in document.all_sentences()), char_limit)
+    return document
+
+
+# --- the application -----------------------------------------------------------------------
+
+
+def create_app(service: TranslationService, options: ServerOptions | None = None, own_service: bool = True) -> FastAPI:
+    """The FastAPI application over a service; with own_service, it starts the service and closes it at shutdown."""
+    from translate import __version__
+
+    options = options or ServerOptions()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        service.start()
+        yield
+        if own_service:
+            await run_in_threadpool(service.close)
+
+    app = FastAPI(
+        title="sv2en-handout",
+        version=__version__,
+        summary="Swedish to English translation: LibreTranslate-compatible /translate, plus bilingual handouts.",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(error.detail)}, status_code=error.status_code, headers=error.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": _describe_validation(error.errors())}, status_code=400)
+
+    @app.exception_handler(HandoutError)
+    async def handout_error(request: Request, error: HandoutError) -> JSONResponse:
+        if isinstance(error, ServiceBusy):
+            return JSONResponse({"error": str(error)}, status_code=503, headers={"Retry-After": str(error.retry_after)})
+        status = 400
+        if isinstance(error, ServiceTimeout):
+            status = 504
+        elif isinstance(error, (ServiceUnavailable, ModelLoadError)):
+            status = 503
+        elif isinstance(error, ConfigError):
+            status = 501  # a feature this server lacks, such as PDF without WeasyPrint
+        return JSONResponse({"error": str(error)}, status_code=status)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=error)
+        return JSONResponse({"error": f"Internal error: {type(error).__name__}. The server log has details."}, 500)
+
+    @app.post(
+        "/translate",
+        response_model=TranslateResponse,
+        response_model_exclude_none=True,
+        responses=_ERRORS,
+        openapi_extra=_TRANSLATE_BODY,
+        tags=["LibreTranslate"],
+    )
+    async def translate_text(request: Request) -> dict[str, Any]:
+        """Translate text (LibreTranslate's API): JSON or form-encoded; q is a string or a list of strings."""
+        body = _validated(TranslateRequest, await _fields(request))
+        _check_pair(body.source, body.target)
+        texts = body.q if isinstance(body.q, list) else [body.q]
+        snippets = [parse_snippet(text, body.format, f"q[{i}]") for i, text in enumerate(texts)]
+        _check_size(sum(s.characters for s in snippets), options.char_limit)
+        documents = [s.document for s in snippets if s.document.paragraphs]
+        if documents:
+            await service.process(documents)
+        translated = [s.translated() for s in snippets]
+        answer: dict[str, Any] = {"translatedText": translated if isinstance(body.q, list) else translated[0]}
+        if body.alternatives:
+            answer["alternatives"] = [[] for _ in texts] if isinstance(body.q, list) else []
+        return answer
+
+    @app.get("/languages", response_model=list[Language], responses={403: _ERRORS[403]}, tags=["LibreTranslate"])
+    async def languages() -> list[Language]:
+        """The languages this server translates: Swedish to English."""
+        return LANGUAGES
+
+    @app.post(
+        "/v1/handout",
+        responses={**_ERRORS, 200: {"content": {t: {} for t in MEDIA_TYPES.values()}, "description": "The handout."}},
+        openapi_extra=_POST_BODY,
+        tags=["Handouts"],
+    )
+    async def handout(
+        request: Request,
+        format: Annotated[
+            HandoutFormat, Query(description="json: the document, as 'translate run -f json'.")
+        ] = HandoutFormat.json,
+    ) -> Response:
+        """A bilingual handout of a post (text or an uploaded file): cleaned, translated, summarized, rendered."""
+        document = await _post_document(request, options.char_limit)
+        await service.process([document], summarize=True)
+        fmt = format.value
+        content = await run_in_threadpool(render, document, fmt)
+        stem = document.input.rsplit(".", 1)[0] if "." in document.input else document.input
+        filename = f"{_safe_name(stem, 'post')}.handout.{EXTENSIONS[fmt]}"
+        return Response(
+            content,
+            media_type=MEDIA_TYPES[fmt],
+            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        )
+
+    @app.post(
+        "/v1/summarize", response_model=SummaryResponse, responses=_ERRORS, openapi_extra=_POST_BODY, tags=["Handouts"]
+    )
+    async def summarize_post(request: Request) -> SummaryResponse:
+        """An English summary of a Swedish post (the post is cleaned and translated first)."""
+        document = await _post_document(request, options.char_limit)
+        await service.process([document], summarize=True)
+        summary = document.summary
+        return SummaryResponse(
+            input=document.input,
+            summary=summary.text if summary else None,
+            method=summary.method if summary else None,
+            model=summary.model if summary else None,
+            sentences=document.stats.sentences,
+        )
+
+    @app.get(
+        "/health", responses={503: {"description": "Models still loading, or they failed to load."}}, tags=["Service"]
+    )
+    async def health() -> JSONResponse:
+        """Ready (200) only once the models are loaded; otherwise 503, with the state and any error."""
+        report = service.health()
+        return JSONResponse(report, status_code=200 if report["status"] == "ready" else 503)
+
+    app.add_middleware(RequestGuard, options=options)
+    if options.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        # Added last, so it is outermost: preflights are answered before the key check.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(options.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-API-Key"],
+        )
+    return app
+
+
+# --- running it ------------------------------------------------------------------------------
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _log_state(state: State, detail: str) -> None:
+    if state == "loading":
+        log.info("loading the models")
+    elif state == "ready":
+        log.info("ready: %s", detail)
+    elif state == "failed":
+        log.error("the models failed to load: %s", detail)
+
+
+def serve(options: ServerOptions) -> None:
+    """Run the server until Ctrl-C or SIGTERM; raises ModelLoadError if the models fail to load."""
+    import uvicorn
+
+    _configure_logging()
+    common: dict[str, Any] = {
+        "host": options.host,
+        "port": options.port,
+        "access_log": False,  # the guard logs requests without their query strings
+        "log_level": "info",
+        "timeout_graceful_shutdown": int(options.service.timeout),
+    }
+    if options.workers > 1:
+        # Each worker process builds its own service from the options in its environment.
+        TranslationService(options.pipeline, options.service).pipeline  # noqa: B018 - fail on bad names here, once
+        os.environ[_OPTIONS_ENV] = _options_to_json(options)
+        uvicorn.run("translate.server:app_from_environment", factory=True, workers=options.workers, **common)
+        return
+    server: uvicorn.Server | None = None
+
+    def on_state(state: State, detail: str) -> None:
+        _log_state(state, detail)
+        if state == "failed" and server is not None:
+            server.should_exit = True
+
+    service = TranslationService(options.pipeline, options.service, on_state=on_state)
+    server = uvicorn.Server(uvicorn.Config(create_app(service, options), **common))
+    server.run()
+    if service.state == "failed":
+        raise ModelLoadError(f"The server stopped because the models failed to load: {service.error}")
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one `--workers` process, built from the options its parent put in the environment."""
+    _configure_logging()
+    options = _options_from_json(os.environ[_OPTIONS_ENV])
+    return create_app(TranslationService(options.pipeline, options.service, on_state=_log_state), options)
+
+
+def _options_to_json(options: ServerOptions) -> str:
+    data = dataclasses.asdict(options)
+    data["api_keys"] = sorted(options.api_keys)
+    return json.dumps(data, default=str)
+
+
+def _options_from_json(text: str) -> ServerOptions:
+    data = json.loads(text)
+
+    def paths(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+        return {k: (Path(v) if k in names and v is not None else v) for k, v in values.items()}
+
+    return ServerOptions(
+        **{k: v for k, v in data.items() if k not in ("api_keys", "cors_origins", "service", "pipeline")},
+        api_keys=frozenset(data["api_keys"]),
+        cors_origins=tuple(data["cors_origins"]),
+        service=ServiceOptions(**paths(data["service"], ("memory",))),
+        pipeline=PipelineOptions(**paths(data["pipeline"], ("config", "glossary"))),
+    )

@@ -1,0 +1,325 @@
+"""The service core: models loaded once in a worker thread that translates concurrent requests together, a round at
+a time.
+
+Requests from any number of threads or event loops are queued as jobs. The worker takes
+everything waiting, up to a token budget, after a short collection window, and translates
+the sentences of all those jobs in one batch plan (Pipeline.translate_documents: repeated
+sentences once, the translation memory first), then summarizes the ones that asked for it.
+While a round runs, new requests pile up and become the next round, so the busier the
+service, the fuller its batches. The queue is bounded: when it is full, a request is
+refused at once (ServiceBusy) instead of waiting without end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from translate.document import Document
+from translate.errors import HandoutError
+from translate.memory import memory_from_option
+from translate.pipeline import Pipeline, PipelineOptions
+
+log = logging.getLogger("translate.serve")
+
+State = Literal["starting", "loading", "ready", "failed", "closed"]
+
+
+@dataclass
+class ServiceOptions:
+    """How the service queues and batches work; the models are PipelineOptions' business."""
+
+    queue_size: int = 64  # requests waiting for a round; one more is refused (ServiceBusy)
+    batch_window: float = 0.02  # seconds to wait for company after a request arrives at an idle worker
+    batch_tokens: int = 8192  # source tokens per round (a round's sentences are then batched by the generator)
+    timeout: float = 120.0  # seconds a request may wait for its result, queueing included
+    memory: Path | None = None  # translation memory file; None: the default one in the user cache
+    use_memory: bool = True
+
+
+class ServiceBusy(HandoutError):
+    """The queue is full; try again in ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ServiceTimeout(HandoutError):
+    """A request did not get its result in time."""
+
+
+class ServiceUnavailable(HandoutError):
+    """The models failed to load, or the service is shutting down."""
+
+
+@dataclass
+class _Job:
+    documents: list[Document]
+    summarize: bool
+    tokens: int
+    future: concurrent.futures.Future[list[Document]]
+    submitted: float
+
+
+def _rough_tokens(text: str) -> int:
+    # Before the tokenizer is loaded: opus-mt spends about one token per four characters of Swedish.
+    return len(text) // 4 + 1
+
+
+class TranslationService:
+    """Models loaded once; requests queued, batched together in rounds, answered in order of arrival.
+
+    >>> service = TranslationService(PipelineOptions(summarizer="extractive"))
+    >>> service.start()
+    >>> documents = await service.process([document], summarize=True)
+    """
+
+    def __init__(
+        self,
+        pipeline_options: PipelineOptions | None = None,
+        options: ServiceOptions | None = None,
+        on_state: Callable[[State, str], None] | None = None,
+    ) -> None:
+        self.options = options or ServiceOptions()
+        # Built here, so that unknown model names and a bad models.yaml fail before the server starts;
+        # the models themselves load in the worker thread.
+        self.pipeline = Pipeline(pipeline_options or PipelineOptions())
+        self.state: State = "starting"
+        self.error: str | None = None
+        self._on_state = on_state
+        self._pending: deque[_Job] = deque()
+        self._condition = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._count_tokens: Callable[[str], int] = _rough_tokens
+        self._ready = threading.Event()
+        # For Retry-After and /health: how long recent rounds took, and what they held.
+        self._round_seconds = 1.0
+        self.rounds = 0
+        self.requests_done = 0
+        self.sentences_done = 0
+        self.sentences_reused = 0  # from the translation memory, or repeated within a round
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the worker thread, which loads the models and then serves the queue (idempotent)."""
+        with self._condition:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._work, name="translate-worker", daemon=True)
+            self._thread.start()
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Block until the models are loaded (True) or loading failed or timed out (False)."""
+        self._ready.wait(timeout)
+        return self.state == "ready"
+
+    def close(self) -> None:
+        """Finish the round in progress, refuse what is still queued, and stop the worker."""
+        with self._condition:
+            if self.state == "closed":
+                return
+            self._set_state("closed")
+            refused = list(self._pending)
+            self._pending.clear()
+            self._condition.notify_all()
+        for job in refused:
+            _fail(job, ServiceUnavailable("The service is shutting down; send the request again once it is back."))
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=60)
+
+    def _set_state(self, state: State, detail: str = "") -> None:
+        self.state = state
+        if state in ("ready", "failed", "closed"):
+            self._ready.set()
+        if self._on_state is not None:
+            self._on_state(state, detail)
+
+    # --- requests -------------------------------------------------------------------------
+
+    def submit(self, documents: list[Document], summarize: bool = False) -> concurrent.futures.Future[list[Document]]:
+        """Queue documents for translation (and summary); the future gives them back, filled in."""
+        if self.state in ("failed", "closed"):
+            raise ServiceUnavailable(self._unavailable_message())
+        count = self._count_tokens
+        tokens = sum(count(s.source) for d in documents for s in d.all_sentences())
+        future: concurrent.futures.Future[list[Document]] = concurrent.futures.Future()
+        with self._condition:
+            if len(self._pending) >= self.options.queue_size:
+                retry_after = self.retry_after()
+                raise ServiceBusy(
+                    f"The server is busy: {len(self._pending)} requests are waiting already. "
+                    f"Try again in {retry_after} s.",
+                    retry_after,
+                )
+            self._pending.append(_Job(documents, summarize, tokens, future, time.monotonic()))
+            self._condition.notify_all()
+        return future
+
+    async def process(self, documents: list[Document], summarize: bool = False) -> list[Document]:
+        """Queue documents and wait for them, at most ServiceOptions.timeout seconds (ServiceTimeout)."""
+        future = self.submit(documents, summarize)
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), self.options.timeout)
+        except asyncio.TimeoutError:
+            # Still queued: it leaves the queue. Already running: its result is thrown away.
+            future.cancel()
+            with self._condition:
+                self._pending = deque(job for job in self._pending if job.future is not future)
+            raise ServiceTimeout(
+                f"The request did not finish within {self.options.timeout:g} s (the server's --timeout). "
+                "Send less text at a time, or try again when the server is less busy."
+            ) from None
+
+    def retry_after(self) -> int:
+        """Seconds until a full queue has probably drained by a round or more."""
+        with self._condition:
+            waiting = len(self._pending)
+        rounds = max(1, math.ceil(waiting / max(1, self.options.queue_size // 4)))
+        return max(1, min(120, math.ceil(self._round_seconds * rounds)))
+
+    def health(self) -> dict[str, Any]:
+        """What /health reports: state, models, engine, queue and work done."""
+        report: dict[str, Any] = {
+            "status": self.state,
+            "translation_model": self.pipeline.translation_spec.name,
+            "summarizer": self.pipeline.summarization_spec.name
+            if self.pipeline.summarization_spec
+            else self.pipeline.summary_method or "none",
+            "queue": {"waiting": len(self._pending), "limit": self.options.queue_size},
+            "done": {
+                "rounds": self.rounds,
+                "requests": self.requests_done,
+                "sentences": self.sentences_done,
+                "sentences_reused": self.sentences_reused,
+            },
+        }
+        if self.state == "ready":
+            report["engine"] = self.pipeline.translator.engine_description
+        if self.error:
+            report["error"] = self.error
+        return report
+
+    def _unavailable_message(self) -> str:
+        if self.state == "failed":
+            return f"The models failed to load, so nothing can be translated: {self.error}"
+        return "The service is shutting down; send the request again once it is back."
+
+    # --- the worker -----------------------------------------------------------------------
+
+    def _work(self) -> None:
+        self._set_state("loading")
+        try:
+            if self._load():
+                while (jobs := self._next_round()) is not None:
+                    self._run_round(jobs)
+        finally:
+            if self.pipeline.memory is not None:
+                self.pipeline.memory.close()
+
+    def _load(self) -> bool:
+        """Open the memory and load the models; on failure, refuse everything queued and say why."""
+        try:
+            # SQLite connections belong to the thread that opens them: the memory is opened here.
+            self.pipeline.memory = memory_from_option(self.options.memory, self.options.use_memory)
+            self.pipeline.load_models()
+            self._count_tokens = self.pipeline.translator.count_tokens
+        except Exception as error:  # noqa: BLE001 - reported through /health and to every waiting request
+            self.error = str(error) if isinstance(error, HandoutError) else f"{type(error).__name__}: {error}"
+            with self._condition:
+                if self.state != "closed":
+                    self._set_state("failed", self.error)
+                refused = list(self._pending)
+                self._pending.clear()
+            for job in refused:
+                _fail(job, ServiceUnavailable(self._unavailable_message()))
+            return False
+        with self._condition:
+            if self.state == "closed":
+                return False
+            self._set_state("ready", self.pipeline.translator.engine_description)
+        return True
+
+    def _next_round(self) -> list[_Job] | None:
+        """Wait for work, give latecomers the collection window, then take up to the token budget."""
+        options = self.options
+        with self._condition:
+            while not self._pending and self.state != "closed":
+                self._condition.wait()
+            if self.state == "closed":
+                return None
+            deadline = self._pending[0].submitted + options.batch_window
+            while self.state != "closed" and sum(j.tokens for j in self._pending) < options.batch_tokens:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._condition.wait(left)
+            jobs: list[_Job] = []
+            tokens = 0
+            while self._pending and (not jobs or tokens + self._pending[0].tokens <= options.batch_tokens):
+                job = self._pending.popleft()
+                tokens += job.tokens
+                jobs.append(job)
+        # A request that timed out while queued is dropped here, not translated.
+        return [job for job in jobs if job.future.set_running_or_notify_cancel()]
+
+    def _run_round(self, jobs: list[_Job]) -> None:
+        if not jobs:
+            return
+        started = time.perf_counter()
+        try:
+            self._translate(jobs)
+        except Exception:  # noqa: BLE001 - find the job that fails, so that only it fails
+            if len(jobs) == 1:
+                _fail(jobs[0], _as_user_error(jobs[0]))
+            else:
+                for job in jobs:
+                    try:
+                        self._translate([job])
+                    except Exception:  # noqa: BLE001
+                        _fail(job, _as_user_error(job))
+        seconds = time.perf_counter() - started
+        self._round_seconds = 0.7 * self._round_seconds + 0.3 * seconds
+        self.rounds += 1
+        sentences = sum(len(d.all_sentences()) for job in jobs for d in job.documents)
+        log.info("round %d: %d requests, %d sentences, %.2f s", self.rounds, len(jobs), sentences, seconds)
+
+    def _translate(self, jobs: list[_Job]) -> None:
+        started = time.perf_counter()
+        documents = [d for job in jobs for d in job.documents]
+        hits = self.pipeline.translate_documents(documents)
+        to_summarize = [d for job in jobs if job.summarize for d in job.documents]
+        if to_summarize:
+            self.pipeline.summarize_documents(to_summarize)
+        seconds = time.perf_counter() - started
+        self.sentences_reused += sum(hits)
+        for job in jobs:
+            for document in job.documents:
+                document.stats.seconds_total = seconds
+            if not job.future.done():
+                job.future.set_result(job.documents)
+            self.requests_done += 1
+            self.sentences_done += sum(len(d.all_sentences()) for d in job.documents)
+
+
+def _as_user_error(job: _Job) -> BaseException:
+    # The request's text is not logged (it may be private); the traceback is.
+    log.exception("a request of %d documents failed in the worker", len(job.documents))
+    return RuntimeError("The translation failed inside the server; its log has the details.")
+
+
+def _fail(job: _Job, error: BaseException) -> None:
+    try:
+        job.future.set_exception(error)
+    except concurrent.futures.InvalidStateError:
+        pass  # cancelled by its request's timeout meanwhile: nobody is waiting
