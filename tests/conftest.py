@@ -56,6 +56,22 @@ def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_tiny_bart(tmp_path_factory.mktemp("models") / "tiny-bart", max_position_embeddings=64)
 
 
+@pytest.fixture(scope="session")
+def service(tiny_marian: Path, tiny_bart: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The HTTP service with both tiny models loaded, shared by the server tests (their apps do not own it)."""
+    from translate.pipeline import PipelineOptions
+    from translate.service import ServiceOptions, TranslationService
+
+    memory = tmp_path_factory.mktemp("serve") / "memory.sqlite3"
+    service = TranslationService(
+        PipelineOptions(model=str(tiny_marian), summarizer=str(tiny_bart)), ServiceOptions(memory=memory)
+    )
+    service.start()
+    assert service.wait_ready(180), service.error
+    yield service
+    service.close()
+
+
 BACKENDS = ["torch", "ctranslate2"]
 
 

@@ -24,19 +24,6 @@ from translate.service import ServiceOptions, TranslationService
 POST_TEXT = SAMPLE_POST.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
-def service(tiny_marian: Path, tiny_bart: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """One service with both tiny models loaded, shared by the tests (the app does not own it)."""
-    memory = tmp_path_factory.mktemp("serve") / "memory.sqlite3"
-    service = TranslationService(
-        PipelineOptions(model=str(tiny_marian), summarizer=str(tiny_bart)), ServiceOptions(memory=memory)
-    )
-    service.start()
-    assert service.wait_ready(180), service.error
-    yield service
-    service.close()
-
-
 def client_for(service: TranslationService, **options: Any) -> TestClient:
     return TestClient(create_app(service, ServerOptions(**options), own_service=False))
 

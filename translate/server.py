@@ -96,8 +96,14 @@ class TranslateRequest(BaseModel):
     """LibreTranslate's /translate request."""
 
     q: str | list[str] = Field(description="The Swedish text, or a list of texts (answered by a list).")
-    source: str = Field("auto", description="'sv', or 'auto' (taken as Swedish: the only source language).")
-    target: str = Field("en", description="'en': the only target language.")
+    # Typed as any string, so that another language gets a message saying what is supported;
+    # the schema lists the accepted values.
+    source: str = Field(
+        "auto",
+        description="'sv', or 'auto' (taken as Swedish: the only source language).",
+        json_schema_extra={"enum": ["sv", "auto"]},
+    )
+    target: str = Field("en", description="'en': the only target language.", json_schema_extra={"enum": ["en"]})
     format: Literal["text", "html"] = Field(
         "text",
         description="text: line breaks are kept; html: tags are kept and only the text between them is translated.",
@@ -627,17 +633,20 @@ def serve(options: ServerOptions) -> None:
         uvicorn.run("translate.server:app_from_environment", factory=True, workers=options.workers, **common)
         return
     server: uvicorn.Server | None = None
+    failure: list[str] = []
 
     def on_state(state: State, detail: str) -> None:
         _log_state(state, detail)
-        if state == "failed" and server is not None:
-            server.should_exit = True
+        if state == "failed":
+            failure.append(detail)
+            if server is not None:
+                server.should_exit = True
 
     service = TranslationService(options.pipeline, options.service, on_state=on_state)
     server = uvicorn.Server(uvicorn.Config(create_app(service, options), **common))
     server.run()
-    if service.state == "failed":
-        raise ModelLoadError(f"The server stopped because the models failed to load: {service.error}")
+    if failure:
+        raise ModelLoadError(f"The server stopped because the models failed to load: {failure[0]}")
 
 
 def app_from_environment() -> FastAPI:
