@@ -59,3 +59,8 @@ def test_missing_file_and_folder(tmp_path: Path) -> None:
         read_text(tmp_path / "nope.txt")
     with pytest.raises(InputError, match="is a folder"):
         read_text(tmp_path)
+
+
+def test_control_characters_and_lone_surrogates_are_dropped() -> None:
+    # Found by fuzzing the server: an ESC in a post broke the DOCX handout (XML cannot hold it).
+    assert normalize_text("Hej\x1b v\x00är\x7fl\x85den\ud800.\tSlut\ufffe") == "Hej världen. Slut"

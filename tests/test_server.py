@@ -153,6 +153,14 @@ def test_handout_formats(client: TestClient, fmt: str, media_type: str, start: b
     assert response.headers["content-disposition"] == f'inline; filename="vinter.handout.{ext}"'
 
 
+@pytest.mark.parametrize("fmt", ["docx", "tmx", "xliff"])
+def test_handout_of_text_with_control_characters(client: TestClient, fmt: str) -> None:
+    # Found by the fuzzer: XML formats cannot hold an ESC, or a lone surrogate from JSON.
+    body = rb'{"text": "Hej\u001b v\u00e4rlden.\ud800 Tv\u00e5\u0000 ord."}'  # JSON escapes, sent as they are
+    response = client.post(f"/v1/handout?format={fmt}", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text
+
+
 def test_handout_from_an_uploaded_file_never_touches_paths(client: TestClient) -> None:
     response = client.post(
         "/v1/handout",

@@ -6,6 +6,8 @@ loader (from_fixture) does not work with pytest 9.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +15,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from translate.server import ServerOptions, create_app
 from translate.service import TranslationService
+
+# More for a deeper search: HANDOUT_FUZZ_EXAMPLES=500 pytest tests/test_server_fuzz.py
+EXAMPLES = int(os.environ.get("HANDOUT_FUZZ_EXAMPLES", "25"))
 
 OPERATIONS = [
     ("POST", "/translate"),
@@ -40,7 +45,7 @@ def test_no_request_makes_a_server_error(api_schema, method: str, path: str) -> 
     operation = api_schema[path][method]
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def fuzz(case) -> None:  # type: ignore[no-untyped-def]
         # Every default check but one: a schema cannot say that a post must have something left
         # after cleaning ("?" has not), and a 400 that says so is the right answer.

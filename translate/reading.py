@@ -25,17 +25,21 @@ PLAUSIBLE_ENCODINGS = [
 
 _ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\v\f]")
 _INVISIBLES = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Control characters (other than line ends and tabs, handled above), lone surrogates and the
+# two non-characters are never prose, and XML (DOCX, TMX, XLIFF) cannot hold them at all.
+_NOT_TEXT = re.compile("[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ud800-\udfff\ufffe\uffff]")
 # Text in a Latin script (what a Swedish post is written in) lies almost entirely below
 # U+0250 or in the general-punctuation and currency blocks.
 _LATIN_TEXT = re.compile("[\u0000-\u024f\u2000-\u20cf\u2100-\u214f]")
 
 
 def normalize_text(text: str) -> str:
-    """NFC, plain spaces for odd spaces, no soft hyphens or zero-width characters, \\n line ends."""
+    """NFC, plain spaces for odd spaces, no soft hyphens, zero-width or control characters, \\n line ends."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLES.sub("", text)
-    return _ODD_SPACES.sub(" ", text)
+    text = _ODD_SPACES.sub(" ", text)
+    return _NOT_TEXT.sub("", text)
 
 
 def decode_bytes(data: bytes, where: str = "input") -> str:

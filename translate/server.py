@@ -519,7 +519,9 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         body = _validated(TranslateRequest, await _fields(request))
         _check_pair(body.source, body.target)
         texts = body.q if isinstance(body.q, list) else [body.q]
-        snippets = [parse_snippet(text, body.format, f"q[{i}]") for i, text in enumerate(texts)]
+        snippets = await run_in_threadpool(
+            lambda: [parse_snippet(text, body.format, f"q[{i}]") for i, text in enumerate(texts)]
+        )
         _check_size(sum(s.characters for s in snippets), options.char_limit)
         documents = [s.document for s in snippets if s.document.paragraphs]
         if documents:

@@ -168,7 +168,8 @@ class TranslationService:
 
     async def process(self, documents: list[Document], summarize: bool = False) -> list[Document]:
         """Queue documents and wait for them, at most ServiceOptions.timeout seconds (ServiceTimeout)."""
-        future = self.submit(documents, summarize)
+        # Counting tokens takes a while for a long text: not on the event loop.
+        future = await asyncio.to_thread(self.submit, documents, summarize)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.options.timeout)
         except asyncio.TimeoutError:
