@@ -153,6 +153,15 @@ def test_handout_formats(client: TestClient, fmt: str, media_type: str, start: b
     assert response.headers["content-disposition"] == f'inline; filename="vinter.handout.{ext}"'
 
 
+def test_handout_file_name_with_swedish_letters(client: TestClient) -> None:
+    # Found by the fuzzer: HTTP headers are Latin-1, so the name goes in RFC 6266's filename*.
+    response = client.post("/v1/handout?format=md", json={"text": POST_TEXT, "name": "vinter-åäö Ā.txt"})
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == (
+        "inline; filename=\"vinter-___ _.handout.md\"; filename*=UTF-8''vinter-%C3%A5%C3%A4%C3%B6%20%C4%80.handout.md"
+    )
+
+
 @pytest.mark.parametrize("fmt", ["docx", "tmx", "xliff"])
 def test_handout_of_text_with_control_characters(client: TestClient, fmt: str) -> None:
     # Found by the fuzzer: XML formats cannot hold an ESC, or a lone surrogate from JSON.

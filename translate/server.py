@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -420,6 +420,15 @@ def _safe_name(name: str, default: str = "post.txt") -> str:
     return base or default
 
 
+def _content_disposition(filename: str) -> str:
+    """inline, with an ASCII file name for every client and the real one (RFC 6266) for those that read it."""
+    fallback = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    header = f'inline; filename="{fallback}"'
+    if fallback != filename:
+        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return header
+
+
 async def _post_document(request: Request, char_limit: int) -> Document:
     """The post a /v1/handout or /v1/summarize request sends, read, cleaned and segmented."""
     from starlette.datastructures import UploadFile
@@ -559,7 +568,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         return Response(
             content,
             media_type=MEDIA_TYPES[fmt],
-            headers={"Content-Disposition": f'inline; filename="{filename}"'},
+            headers={"Content-Disposition": _content_disposition(filename)},
         )
 
     @app.post(
