@@ -115,3 +115,6 @@ def test_serve_refuses_an_unknown_model_before_listening(cli) -> None:  # type: 
     result = cli("serve", "--model", "no-such-model", "--port", "9")
     assert result.exit_code == 3
     assert "no-such-model" in result.output
+    assert "Warning" not in result.output
+    exposed = cli("serve", "--host", "0.0.0.0", "--model", "no-such-model", "--port", "9")
+    assert "Warning: listening on 0.0.0.0 without an API key" in exposed.output

@@ -33,7 +33,7 @@ from starlette.exceptions import HTTPException
 from translate.cleaning import CleanOptions
 from translate.document import Document
 from translate.errors import ConfigError, HandoutError, InputError, ModelLoadError
-from translate.pipeline import PipelineOptions, prepare_document
+from translate.pipeline import Pipeline, PipelineOptions, prepare_document
 from translate.reading import decode_bytes, normalize_text
 from translate.render import render
 from translate.service import (
@@ -639,7 +639,7 @@ def serve(options: ServerOptions) -> None:
     }
     if options.workers > 1:
         # Each worker process builds its own service from the options in its environment.
-        TranslationService(options.pipeline, options.service).pipeline  # noqa: B018 - fail on bad names here, once
+        Pipeline(options.pipeline)  # unknown model names fail here, once, rather than in every worker
         os.environ[_OPTIONS_ENV] = _options_to_json(options)
         uvicorn.run("translate.server:app_from_environment", factory=True, workers=options.workers, **common)
         return
