@@ -26,7 +26,7 @@ def test_text_without_words_has_nothing_to_translate() -> None:
     snippet = parse_snippet(" \n\n ")
     assert snippet.document.paragraphs == []
     assert snippet.translated() == " \n\n "
-    assert snippet.characters == 0
+    assert snippet.document.source_characters() == 0
 
 
 def test_html_keeps_every_tag_and_leaves_code_alone() -> None:

@@ -239,6 +239,13 @@ GlossaryOption = Annotated[
 ]
 
 
+MemoryOption = Annotated[
+    Optional[Path],
+    typer.Option("--memory", help="Translation memory file (SQLite). Default: one in the user cache folder."),
+]
+NoMemoryOption = Annotated[bool, typer.Option("--no-memory", help="Neither read nor add to a translation memory.")]
+
+
 @app.command()
 def run(
     input: Annotated[str, typer.Argument(help="The post: a text file, or - for standard input.")],
@@ -337,13 +344,8 @@ def batch(
     input_format: InputFormatOption = InputFormat.auto,
     keep_comments: KeepComments = False,
     keep_all: KeepAll = False,
-    memory: Annotated[
-        Optional[Path],
-        typer.Option("--memory", help="Translation memory file (SQLite). Default: one in the user cache folder."),
-    ] = None,
-    no_memory: Annotated[
-        bool, typer.Option("--no-memory", help="Neither read nor add to a translation memory.")
-    ] = False,
+    memory: MemoryOption = None,
+    no_memory: NoMemoryOption = False,
     force: Annotated[bool, typer.Option("--force", help="Translate again even what is up to date.")] = False,
     shard: Annotated[
         Optional[str],
@@ -594,13 +596,8 @@ def serve(
     batch_tokens: Annotated[
         int, typer.Option("--batch-tokens", min=1, help="Source tokens translated together per round, at most.")
     ] = 8192,
-    memory: Annotated[
-        Optional[Path],
-        typer.Option("--memory", help="Translation memory file (SQLite). Default: one in the user cache folder."),
-    ] = None,
-    no_memory: Annotated[
-        bool, typer.Option("--no-memory", help="Neither read nor add to a translation memory.")
-    ] = False,
+    memory: MemoryOption = None,
+    no_memory: NoMemoryOption = False,
     log_text: Annotated[
         bool, typer.Option("--log-text", help="Log the text of requests (by default only sizes and timings).")
     ] = False,

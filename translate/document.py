@@ -129,6 +129,10 @@ class Document:
         """Every sentence in reading order, title first."""
         return [s for block in self.all_paragraphs() for s in block.sentences]
 
+    def source_characters(self) -> int:
+        """How many characters of Swedish go through the model (the API's size limit counts these)."""
+        return sum(len(s.source) for s in self.all_sentences())
+
     def flag_counts(self) -> dict[str, int]:
         """How many sentences carry each flag."""
         counts: dict[str, int] = {}

@@ -93,6 +93,15 @@ def load_document(path: str | Path, input_format: Format | None = None, clean: C
     return prepare_document(read_text(path), str(path), input_format, clean)
 
 
+def require_text(document: Document, advice: str) -> None:
+    """Raise InputError when cleaning left nothing to translate; advice says what the user can do."""
+    if not document.paragraphs and document.title is None:
+        raise InputError(
+            f"{document.input}: nothing is left to translate after cleaning "
+            f"({len(document.dropped)} blocks dropped as blog chrome). {advice}"
+        )
+
+
 def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
@@ -302,12 +311,7 @@ class Pipeline:
 
     def process(self, document: Document) -> Document:
         """Translate and summarize a prepared Document."""
-        if not document.paragraphs and document.title is None:
-            raise InputError(
-                f"{document.input}: nothing is left to translate after cleaning "
-                f"({len(document.dropped)} blocks dropped as blog chrome). "
-                f"Run 'translate clean {document.input}' to see what was dropped and why."
-            )
+        require_text(document, f"Run 'translate clean {document.input}' to see what was dropped and why.")
         started = time.perf_counter()
         load_before = self.seconds_load
         # Both models load before any work, so a missing summarizer fails in seconds,

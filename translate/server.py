@@ -33,8 +33,8 @@ from starlette.exceptions import HTTPException
 from translate.cleaning import CleanOptions
 from translate.document import Document
 from translate.errors import ConfigError, HandoutError, InputError, ModelLoadError
-from translate.pipeline import Pipeline, PipelineOptions, prepare_document
-from translate.reading import decode_bytes, normalize_text
+from translate.pipeline import Pipeline, PipelineOptions, prepare_document, require_text
+from translate.reading import decode_bytes
 from translate.render import render
 from translate.service import (
     ServiceBusy,
@@ -441,9 +441,8 @@ async def _post_document(request: Request, char_limit: int) -> Document:
         name = _safe_name(upload.filename or "", "upload.txt")
         data = await upload.read()
         fields.setdefault("name", name)
-        fields["text"] = await run_in_threadpool(
-            lambda: normalize_text(decode_bytes(data, where=f"The uploaded file {name}"))
-        )
+        # prepare_document normalizes the text, as for a file read from disk.
+        fields["text"] = await run_in_threadpool(decode_bytes, data, f"The uploaded file {name}")
     elif upload is not None:
         raise HTTPException(400, "'file' must be an uploaded file (multipart/form-data); send text as 'text'.")
     post = _validated(HandoutRequest, fields)
@@ -457,12 +456,8 @@ async def _post_document(request: Request, char_limit: int) -> Document:
         None if post.input_format == "auto" else post.input_format,
         CleanOptions(keep_comments=post.keep_comments, keep_all=post.keep_all),
     )
-    if not document.paragraphs and document.title is None:
-        raise InputError(
-            f"{name}: nothing is left to translate after cleaning ({len(document.dropped)} blocks dropped as blog "
-            "chrome). Send keep_all=true to translate everything."
-        )
-    _check_size(sum(len(s.source) for s in document.all_sentences()), char_limit)
+    require_text(document, "Send keep_all=true to translate everything.")
+    _check_size(document.source_characters(), char_limit)
     return document
 
 
@@ -531,7 +526,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         snippets = await run_in_threadpool(
             lambda: [parse_snippet(text, body.format, f"q[{i}]") for i, text in enumerate(texts)]
         )
-        _check_size(sum(s.characters for s in snippets), options.char_limit)
+        _check_size(sum(s.document.source_characters() for s in snippets), options.char_limit)
         documents = [s.document for s in snippets if s.document.paragraphs]
         if documents:
             await service.process(documents)

@@ -282,13 +282,13 @@ class TranslationService:
             self._translate(jobs)
         except Exception:  # noqa: BLE001 - find the job that fails, so that only it fails
             if len(jobs) == 1:
-                _fail(jobs[0], _as_user_error(jobs[0]))
+                _fail(jobs[0], _worker_failure(jobs[0]))
             else:
                 for job in jobs:
                     try:
                         self._translate([job])
                     except Exception:  # noqa: BLE001
-                        _fail(job, _as_user_error(job))
+                        _fail(job, _worker_failure(job))
         seconds = time.perf_counter() - started
         self._round_seconds = 0.7 * self._round_seconds + 0.3 * seconds
         self.rounds += 1
@@ -313,7 +313,7 @@ class TranslationService:
             self.sentences_done += sum(len(d.all_sentences()) for d in job.documents)
 
 
-def _as_user_error(job: _Job) -> BaseException:
+def _worker_failure(job: _Job) -> BaseException:
     # The request's text is not logged (it may be private); the traceback is.
     log.exception("a request of %d documents failed in the worker", len(job.documents))
     return RuntimeError("The translation failed inside the server; its log has the details.")

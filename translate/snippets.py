@@ -45,11 +45,6 @@ class Snippet:
     pieces: list[_Piece]
     fmt: SnippetFormat
 
-    @property
-    def characters(self) -> int:
-        """How many characters will go through the model."""
-        return sum(len(s.source) for s in self.document.all_sentences())
-
     def translated(self) -> str:
         """The snippet with each run of text replaced by its translation, once the Document is translated."""
         out: list[str] = []
