@@ -258,11 +258,10 @@ class RequestGuard:
         elif self.options.api_keys and scope["method"] != "OPTIONS":
             refusal = await self._check_key(scope, body)
         try:
-            if body is None or refusal is not None:
-                code, message = refusal or (413, "")
-                await JSONResponse({"error": message}, status_code=code)(scope, receive, send_logged)
+            if refusal is not None:
+                await JSONResponse({"error": refusal[1]}, status_code=refusal[0])(scope, receive, send_logged)
             else:
-                await self.app(scope, _replay(body), send_logged)
+                await self.app(scope, _replay(body or b"", receive), send_logged)
         finally:
             self._log(scope, status["code"], time.perf_counter() - started, body or b"")
 
@@ -303,17 +302,20 @@ class RequestGuard:
         log.info(line)
 
 
-def _replay(body: bytes) -> Receive:
+def _replay(body: bytes, receive: Receive | None = None) -> Receive:
+    """A receive channel that gives the buffered body, then whatever the real one says (a disconnect)."""
     sent = False
 
-    async def receive() -> Message:
+    async def replayed() -> Message:
         nonlocal sent
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
+        if receive is not None:
+            return await receive()
         return {"type": "http.disconnect"}
 
-    return receive
+    return replayed
 
 
 async def _offered_key(scope: Scope, body: bytes) -> str | None:
