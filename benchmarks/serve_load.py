@@ -98,7 +98,6 @@ def phase(url: str, texts: list[str], clients: int, seconds: float) -> dict[str,
         "errors": len(errors),
         "server_errors": sum(1 for status in errors if status >= 500 or status == 0),
         "requests_per_s": len(ok) / elapsed,
-        "sentences_per_s": 2 * len(ok) / elapsed,
         "p50_s": statistics.median(ok) if ok else None,
         "p95_s": ok[min(len(ok) - 1, int(0.95 * len(ok)))] if ok else None,
     }
@@ -143,23 +142,26 @@ def main() -> None:
             time.sleep(0.3)
         for text in texts[-3:]:
             post(base + "translate", text)  # warm-up
-        sequential = phase(base + "translate", texts, 1, args.seconds)
-        reused_before = health(base)["done"]["sentences_reused"]
-        concurrent = phase(base + "translate", texts, args.clients, args.seconds)
+        figures: dict[str, Any] = {}
+        for name, clients in (("sequential", 1), ("concurrent", args.clients)):
+            before = health(base)["done"]
+            figures[name] = phase(base + "translate", texts, clients, args.seconds)
+            after = health(base)["done"]
+            # As the server split them (a paragraph is not always exactly two sentences).
+            figures[name]["sentences"] = after["sentences"] - before["sentences"]
+            figures[name]["sentences_per_s"] = figures[name]["sentences"] / figures[name]["seconds"]
+            figures[name]["sentences_reused"] = after["sentences_reused"] - before["sentences_reused"]
         status = health(base)
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=120)
 
-    figures = {
-        "engine": status.get("engine"),
-        "paragraphs_in_pool": len(texts),
-        "sequential": sequential,
-        "concurrent": concurrent,
-        "speedup": concurrent["requests_per_s"] / sequential["requests_per_s"],
-        "concurrent_sentences_reused": status["done"]["sentences_reused"] - reused_before,
-        "rounds": status["done"]["rounds"],
-    }
+    figures.update(
+        engine=status.get("engine"),
+        paragraphs_in_pool=len(texts),
+        speedup=figures["concurrent"]["requests_per_s"] / figures["sequential"]["requests_per_s"],
+        rounds=status["done"]["rounds"],
+    )
     for name in ("sequential", "concurrent"):
         f = figures[name]
         print(
@@ -169,7 +171,7 @@ def main() -> None:
         )
     print(
         f"concurrent / sequential throughput: {figures['speedup']:.2f}x "
-        f"({figures['concurrent_sentences_reused']} sentences reused within rounds; {status.get('engine')})"
+        f"({figures['concurrent']['sentences_reused']} sentences reused within rounds; {status.get('engine')})"
     )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")

@@ -591,8 +591,12 @@ def serve(
     ] = 64,
     batch_window_ms: Annotated[
         float,
-        typer.Option("--batch-window-ms", min=0, help="How long an idle server waits for more requests to batch."),
-    ] = 20.0,
+        typer.Option(
+            "--batch-window-ms",
+            min=0,
+            help="How long a free worker waits for more requests to join a round (after a round, too).",
+        ),
+    ] = 50.0,
     batch_tokens: Annotated[
         int, typer.Option("--batch-tokens", min=1, help="Source tokens translated together per round, at most.")
     ] = 8192,

@@ -39,7 +39,10 @@ class ServiceOptions:
     """How the service queues and batches work; the models are PipelineOptions' business."""
 
     queue_size: int = 64  # requests waiting for a round; one more is refused (ServiceBusy)
-    batch_window: float = 0.02  # seconds to wait for company after a request arrives at an idle worker
+    # Seconds to wait for company once a request is waiting and the worker is free: after the
+    # request arrives at an idle worker, or after the round that kept it waiting ends (so that
+    # clients answered by that round can send their next request in time to join).
+    batch_window: float = 0.05
     batch_tokens: int = 8192  # source tokens per round (a round's sentences are then batched by the generator)
     timeout: float = 120.0  # seconds a request may wait for its result, queueing included
     memory: Path | None = None  # translation memory file; None: the default one in the user cache
@@ -104,6 +107,7 @@ class TranslationService:
         self._ready = threading.Event()
         # For Retry-After and /health: how long recent rounds took, and what they held.
         self._round_seconds = 1.0
+        self._free_since = 0.0  # time.monotonic() when the last round ended
         self.rounds = 0
         self.requests_done = 0
         self.sentences_done = 0
@@ -259,7 +263,7 @@ class TranslationService:
                 self._condition.wait()
             if self.state == "closed":
                 return None
-            deadline = self._pending[0].submitted + options.batch_window
+            deadline = max(self._pending[0].submitted, self._free_since) + options.batch_window
             while self.state != "closed" and sum(j.tokens for j in self._pending) < options.batch_tokens:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -291,6 +295,7 @@ class TranslationService:
                         _fail(job, _worker_failure(job))
         seconds = time.perf_counter() - started
         self._round_seconds = 0.7 * self._round_seconds + 0.3 * seconds
+        self._free_since = time.monotonic()
         self.rounds += 1
         sentences = sum(len(d.all_sentences()) for job in jobs for d in job.documents)
         log.info("round %d: %d requests, %d sentences, %.2f s", self.rounds, len(jobs), sentences, seconds)
