@@ -20,6 +20,7 @@ from translate.memory import TranslationMemory
 from translate.pipeline import PipelineOptions
 from translate.server import ServerOptions, create_app, load_api_keys
 from translate.service import ServiceOptions, TranslationService
+from translate.snippets import parse_snippet
 
 POST_TEXT = SAMPLE_POST.read_text(encoding="utf-8")
 
@@ -243,6 +244,20 @@ def test_concurrent_requests_share_rounds(service: TranslationService, monkeypat
     assert [r.status_code for r in responses] == [200] * 8
     assert service.requests_done - requests == 8
     assert service.rounds - rounds <= 2  # eight requests, one (or at most two) model rounds
+
+
+def test_a_round_waits_for_clients_the_last_round_answered(tiny_marian: Path) -> None:
+    # A request that queued through a long round must not start the next round alone: the clients
+    # that round just answered get the window to send their next request (found by the load benchmark).
+    service = TranslationService(
+        PipelineOptions(model=str(tiny_marian), summarizer="none"), ServiceOptions(batch_window=0.5, use_memory=False)
+    )
+    service.submit([parse_snippet("Ett.").document])
+    service._pending[0].submitted -= 10  # it has waited through a ten-second round ...
+    service._free_since = time.monotonic()  # ... which has just ended
+    threading.Timer(0.1, lambda: service.submit([parse_snippet("Två.").document])).start()
+    jobs = service._next_round()
+    assert jobs is not None and len(jobs) == 2
 
 
 def test_translation_memory_serves_repeats(client: TestClient, service: TranslationService) -> None:
