@@ -187,10 +187,10 @@ class TranslationService:
             ) from None
 
     def retry_after(self) -> int:
-        """Seconds until a full queue has probably drained by a round or more."""
+        """Seconds until the queue has probably drained: the rounds its tokens need, at the recent round time."""
         with self._condition:
-            waiting = len(self._pending)
-        rounds = max(1, math.ceil(waiting / max(1, self.options.queue_size // 4)))
+            waiting = sum(job.tokens for job in self._pending)
+        rounds = max(1, math.ceil(waiting / self.options.batch_tokens))
         return max(1, min(120, math.ceil(self._round_seconds * rounds)))
 
     def health(self) -> dict[str, Any]:
