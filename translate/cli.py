@@ -27,6 +27,7 @@ from translate import (
 )
 from translate.output import resolve_output
 from translate.registry import Kind, Registry
+from translate.render import HandoutFormat
 
 if TYPE_CHECKING:
     from translate.batch import BatchReport
@@ -37,16 +38,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-
-class HandoutFormat(str, Enum):
-    html = "html"
-    md = "md"
-    json = "json"
-    pdf = "pdf"
-    docx = "docx"
-    tmx = "tmx"
-    xliff = "xliff"
 
 
 class CleanFormat(str, Enum):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from enum import Enum
 from functools import lru_cache
 from typing import Any
 
@@ -15,7 +16,20 @@ from translate.document import Document
 from translate.errors import ConfigError
 from translate.fidelity import FLAG_EXPLANATIONS
 
-FORMATS = ("html", "md", "json", "pdf", "docx", "tmx", "xliff")
+
+class HandoutFormat(str, Enum):
+    """Every handout format; the CLI's --format and the server's ?format= both take these."""
+
+    html = "html"
+    md = "md"
+    json = "json"
+    pdf = "pdf"
+    docx = "docx"
+    tmx = "tmx"
+    xliff = "xliff"
+
+
+FORMATS = tuple(f.value for f in HandoutFormat)
 BINARY_FORMATS = ("pdf", "docx")
 CLEAN_FORMATS = ("text", "json")
 

@@ -18,7 +18,6 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, quote
@@ -33,9 +32,10 @@ from starlette.exceptions import HTTPException
 from translate.cleaning import CleanOptions
 from translate.document import Document
 from translate.errors import ConfigError, HandoutError, InputError, ModelLoadError
+from translate.output import EXTENSIONS
 from translate.pipeline import Pipeline, PipelineOptions, prepare_document, require_text
 from translate.reading import decode_bytes
-from translate.render import render
+from translate.render import HandoutFormat, render
 from translate.service import (
     ServiceBusy,
     ServiceOptions,
@@ -144,16 +144,6 @@ class SummaryResponse(BaseModel):
     sentences: int
 
 
-class HandoutFormat(str, Enum):
-    json = "json"
-    html = "html"
-    md = "md"
-    pdf = "pdf"
-    docx = "docx"
-    tmx = "tmx"
-    xliff = "xliff"
-
-
 MEDIA_TYPES = {
     "json": "application/json",
     "html": "text/html; charset=utf-8",
@@ -163,7 +153,6 @@ MEDIA_TYPES = {
     "tmx": "application/x-tmx+xml",
     "xliff": "application/xliff+xml",
 }
-EXTENSIONS = {"json": "json", "html": "html", "md": "md", "pdf": "pdf", "docx": "docx", "tmx": "tmx", "xliff": "xlf"}
 
 LANGUAGES = [Language(code="sv", name="Swedish", targets=["en"])]
 
@@ -561,7 +550,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         fmt = format.value
         content = await run_in_threadpool(render, document, fmt)
         stem = document.input.rsplit(".", 1)[0] if "." in document.input else document.input
-        filename = f"{_safe_name(stem, 'post')}.handout.{EXTENSIONS[fmt]}"
+        filename = f"{_safe_name(stem, 'post')}.handout{EXTENSIONS[fmt]}"
         return Response(
             content,
             media_type=MEDIA_TYPES[fmt],
