@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from opus_shaped import build_opus_shaped_marian  # noqa: E402
+from opus_shaped import converted_opus_shaped_marian  # noqa: E402
 
 TOPICS = ["skolan", "biblioteket", "tåget", "kaffet", "vintern", "snön", "parken", "bussen", "sjön", "skogen"]
 PLACES = ["Umeå", "Lund", "Visby", "Kiruna", "Falun", "Borås", "Ystad", "Mora", "Luleå", "Växjö"]
@@ -50,14 +49,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/sv2en-speed"))
     parser.add_argument("--json", type=Path, help="Write the figures here too.")
     args = parser.parse_args()
-    env = dict(os.environ, HF_HUB_OFFLINE="1", HANDOUT_CACHE_DIR=str(args.work / "cache"))
-    os.environ.update(env)
-    model = build_opus_shaped_marian(args.work / "opus-mt-sv-en-shaped")
-
-    from translate.conversion import convert
-    from translate.registry import load_registry
-
-    convert(load_registry().resolve(str(model), "translation"), "int8")
+    model, env = converted_opus_shaped_marian(args.work)
     posts = args.work / "batch-posts"
     shutil.rmtree(posts, ignore_errors=True)
     write_posts(posts, args.posts)

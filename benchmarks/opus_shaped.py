@@ -64,3 +64,19 @@ def build_opus_shaped_marian(folder: Path, num_beams: int = 4, seed: int = 0) ->
             num_beams=num_beams,
             seed=seed,
         )
+
+
+def converted_opus_shaped_marian(work: Path) -> tuple[Path, dict[str, str]]:
+    """The model, built once under work and converted to CTranslate2 int8 before any timing,
+    and the environment under which `translate` processes find that conversion (offline)."""
+    import os
+
+    env = dict(os.environ, HF_HUB_OFFLINE="1", HANDOUT_CACHE_DIR=str(work / "cache"))
+    os.environ.update(env)  # this process converts into the same cache
+    model = build_opus_shaped_marian(work / "opus-mt-sv-en-shaped")
+    sys.path.insert(0, str(ROOT))
+    from translate.conversion import convert
+    from translate.registry import load_registry
+
+    convert(load_registry().resolve(str(model), "translation"), "int8")
+    return model, env

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import socket
 import statistics
@@ -38,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from opus_shaped import build_opus_shaped_marian  # noqa: E402
+from opus_shaped import converted_opus_shaped_marian  # noqa: E402
 from speed import benchmark_sentences  # noqa: E402
 
 
@@ -115,14 +114,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/sv2en-speed"))
     parser.add_argument("--json", type=Path, help="Write the figures here too.")
     args = parser.parse_args()
-    env = dict(os.environ, HF_HUB_OFFLINE="1", HANDOUT_CACHE_DIR=str(args.work / "cache"))
-    os.environ.update(env)
-    model = build_opus_shaped_marian(args.work / "opus-mt-sv-en-shaped")
-
-    from translate.conversion import convert
-    from translate.registry import load_registry
-
-    convert(load_registry().resolve(str(model), "translation"), "int8")  # not part of the timing
+    model, env = converted_opus_shaped_marian(args.work)
     texts = paragraphs()
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
