@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from translate.evaluation import evaluate_cleaning, evaluate_splitter, sentence_cases  # noqa: E402
-from translate.segment import split_sentences  # noqa: E402
+from translate.text.segment import split_sentences  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus"
 

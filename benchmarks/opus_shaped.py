@@ -24,13 +24,12 @@ def swedish_text() -> str:
     """Every Swedish post in the test corpus, as plain text."""
     sys.path.insert(0, str(ROOT))
     from translate.pipeline import prepare_document
-    from translate.reading import read_text
 
     texts = []
     for path in sorted((ROOT / "tests" / "corpus" / "posts").iterdir()):
         if path.suffix in (".txt", ".md", ".html"):
             # Some posts are deliberately cp1252 or UTF-16: read them as the tool does.
-            document = prepare_document(read_text(path), path.name)
+            document = prepare_document(path.read_bytes(), path.name)
             texts.extend(p.source for p in document.all_paragraphs())
     texts.append((ROOT / "tests" / "data" / "corpus_sv.txt").read_text(encoding="utf-8"))
     return "\n".join(texts)
@@ -75,8 +74,8 @@ def converted_opus_shaped_marian(work: Path) -> tuple[Path, dict[str, str]]:
     os.environ.update(env)  # this process converts into the same cache
     model = build_opus_shaped_marian(work / "opus-mt-sv-en-shaped")
     sys.path.insert(0, str(ROOT))
-    from translate.conversion import convert
-    from translate.registry import load_registry
+    from translate.models.conversion import convert
+    from translate.models.registry import load_registry
 
     convert(load_registry().resolve(str(model), "translation"), "int8")
     return model, env

@@ -49,12 +49,11 @@ BEAMS = 4  # --beams sets it for every variant
 def benchmark_sentences(count: int) -> list[str]:
     """Real blog sentences from the test corpus, in document order, at least 4 words each."""
     from translate.pipeline import prepare_document
-    from translate.reading import read_text
 
     sentences: list[str] = []
     for path in sorted((ROOT / "tests" / "corpus" / "posts").iterdir()):
         if path.suffix in (".txt", ".md", ".html"):
-            document = prepare_document(read_text(path), path.name)
+            document = prepare_document(path.read_bytes(), path.name)
             sentences.extend(s.source for s in document.all_sentences() if len(s.source.split()) >= 4)
     return sentences[:count]
 
@@ -62,12 +61,11 @@ def benchmark_sentences(count: int) -> list[str]:
 def post_of_words(words: int) -> str:
     """A plain-text post of at least this many words: a title and corpus paragraphs."""
     from translate.pipeline import prepare_document
-    from translate.reading import read_text
 
     paragraphs: list[str] = []
     total = 0
     for path in sorted((ROOT / "tests" / "corpus" / "posts").glob("*.txt")):
-        for paragraph in prepare_document(read_text(path), path.name).paragraphs:
+        for paragraph in prepare_document(path.read_bytes(), path.name).paragraphs:
             if total >= words:
                 break
             paragraphs.append(paragraph.source)
@@ -115,17 +113,14 @@ def run_model_card(model: Path, sentences: list[str], beams: int) -> dict[str, A
 
 
 def _generator(model: Path, **engine: Any) -> Any:
-    from translate.engines import EngineOptions
-    from translate.registry import load_registry
-    from translate.seq2seq import GenerationOptions, Seq2SeqGenerator
+    from translate.models.registry import load_registry
+    from translate.models.seq2seq import Seq2SeqGenerator
+    from translate.options import EngineOptions, GenerationOptions
 
     spec = load_registry().resolve(str(model), "translation")
-    options = GenerationOptions()
-    for name in ("beams", "max_batch_tokens", "max_batch_sentences", "max_batch_rows"):
-        if name in engine:
-            setattr(options, name, engine.pop(name))
-    options.engine = EngineOptions(**engine)
-    return Seq2SeqGenerator(spec, options)
+    names = ("beams", "max_batch_tokens", "max_batch_sentences", "max_batch_rows")
+    generation = GenerationOptions(**{name: engine.pop(name) for name in names if name in engine})
+    return Seq2SeqGenerator(spec, generation, EngineOptions(**engine))
 
 
 def run_default(model: Path, sentences: list[str], **engine: Any) -> dict[str, Any]:
@@ -155,7 +150,7 @@ def run_bare_ctranslate2(model: Path, sentences: list[str], layout: str, beams: 
     """
     import ctranslate2
 
-    from translate.engines import available_cores, thread_layout
+    from translate.models.engines import available_cores, thread_layout
 
     generator = _generator(model, backend="ctranslate2", beams=beams)
     engine = generator.engine
@@ -190,8 +185,8 @@ def run_bare_ctranslate2(model: Path, sentences: list[str], layout: str, beams: 
 
 
 def _converted_folder(model: Path) -> Path:
-    from translate.conversion import find_converted
-    from translate.registry import load_registry
+    from translate.models.conversion import find_converted
+    from translate.models.registry import load_registry
 
     found = find_converted(load_registry().resolve(str(model), "translation"), "int8")
     assert found is not None
@@ -270,9 +265,9 @@ def main() -> None:
     sentences_file = args.work / "sentences.json"
     sentences_file.write_text(json.dumps(sentences, ensure_ascii=False), encoding="utf-8")
 
-    from translate.conversion import convert
-    from translate.registry import load_registry
-    from translate.shortlist import build_shortlist
+    from translate.models.conversion import convert
+    from translate.models.registry import load_registry
+    from translate.models.shortlist import build_shortlist
 
     converted = convert(load_registry().resolve(str(model), "translation"), "int8", force=True)
     shortlist_size = build_shortlist(converted)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
+from summarize.chunking import pack_greedy
+
 
 class TextGenerator(Protocol):
     """What the summarizer needs of a model: token counting, an input limit, batched generate."""
@@ -23,10 +25,6 @@ def pack_chunks(sentences: list[str], count_tokens: Callable[[str], int], limit:
     A sentence longer than the limit becomes a chunk of its own; the generator cuts it
     further, so nothing is dropped here.
     """
-    # Imported here: translate imports this package, so a top-level import would be circular
-    # for anyone who imports summarize first.
-    from translate.segment import pack_greedy
-
     return pack_greedy(sentences, count_tokens, limit)
 
 

@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ atexit.register(shutil.rmtree, os.environ["HF_HOME"], ignore_errors=True)
 os.environ["HANDOUT_CACHE_DIR"] = tempfile.mkdtemp(prefix="handout-tests-cache-")
 atexit.register(shutil.rmtree, os.environ["HANDOUT_CACHE_DIR"], ignore_errors=True)
 
+import fake_engine  # noqa: E402  (registers the fake backend through the real seam)
 from tiny_models import build_tiny_bart, build_tiny_marian  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
@@ -45,6 +47,29 @@ SAMPLE_CHROME = ["Delning 7", "Lämna ett svar", "Logga ut", "Ansluter till", "b
 
 
 @pytest.fixture(scope="session")
+def fake_config(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A models.yaml whose default translation model is the fake backend's: the pipeline with no model at all."""
+    return fake_engine.write_config(tmp_path_factory.mktemp("fake"))
+
+
+@pytest.fixture
+def phrases() -> Iterator[dict[str, str]]:
+    """The fake engine's phrase table, empty again after the test."""
+    yield fake_engine.PHRASES
+    fake_engine.PHRASES.clear()
+
+
+# Tests that build, convert or load a model, or start a process, are slow; `pytest -m "not slow"` skips them.
+_MODEL_FIXTURES = {"tiny_marian", "tiny_bart", "service", "client", "generator", "backend"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if _MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
 def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A MarianMT with max_position_embeddings 40: anything but short sentences must be cut to fit."""
     return build_tiny_marian(tmp_path_factory.mktemp("models") / "tiny-marian", max_position_embeddings=40)
@@ -59,12 +84,13 @@ def tiny_bart(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def service(tiny_marian: Path, tiny_bart: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The HTTP service with both tiny models loaded, shared by the server tests (their apps do not own it)."""
-    from translate.pipeline import PipelineOptions
+    from translate.options import MemoryOptions, ModelOptions, PipelineOptions
     from translate.service import ServiceOptions, TranslationService
 
     memory = tmp_path_factory.mktemp("serve") / "memory.sqlite3"
     service = TranslationService(
-        PipelineOptions(model=str(tiny_marian), summarizer=str(tiny_bart)), ServiceOptions(memory=memory)
+        PipelineOptions(models=ModelOptions(translation=str(tiny_marian), summarizer=str(tiny_bart))),
+        ServiceOptions(memory=MemoryOptions(memory)),
     )
     service.start()
     assert service.wait_ready(180), service.error

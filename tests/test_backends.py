@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_PARAGRAPHS, SAMPLE_POST, subprocess_env
 
-from translate import Pipeline, PipelineOptions
-from translate.conversion import ConversionError, cache_root, convert, find_converted
-from translate.engines import EngineOptions
+from translate import EngineOptions, ModelOptions, Pipeline, PipelineOptions
+from translate.cache import cache_root
 from translate.errors import ConfigError
-from translate.registry import load_registry
-from translate.seq2seq import GenerationOptions, Seq2SeqGenerator
+from translate.models.conversion import ConversionError, convert, find_converted
+from translate.models.registry import load_registry
+from translate.models.seq2seq import Seq2SeqGenerator
+from translate.options import GenerationOptions
 
 
 def _spec(folder: Path, kind: str = "translation"):  # type: ignore[no-untyped-def]
@@ -55,7 +56,7 @@ def test_a_changed_model_folder_is_converted_again(tiny_marian: Path, tmp_path: 
 
 
 def test_a_failed_conversion_leaves_nothing_behind(tiny_marian: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import translate.conversion as conversion
+    import translate.models.conversion as conversion
 
     folder = _copy_model(tiny_marian, tmp_path / "broken")
 
@@ -72,7 +73,7 @@ def test_a_failed_conversion_leaves_nothing_behind(tiny_marian: Path, tmp_path: 
 
 
 def test_auto_falls_back_to_torch_when_conversion_fails(tiny_marian: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import translate.conversion as conversion
+    import translate.models.conversion as conversion
 
     folder = _copy_model(tiny_marian, tmp_path / "unconvertible")
 
@@ -80,18 +81,18 @@ def test_auto_falls_back_to_torch_when_conversion_fails(tiny_marian: Path, tmp_p
         raise ValueError("No conversion is registered for the model configuration FancyConfig")
 
     monkeypatch.setattr(conversion, "_convert_into", unsupported)
-    generator = Seq2SeqGenerator(_spec(folder), GenerationOptions(engine=EngineOptions(device="cpu")))
+    generator = Seq2SeqGenerator(_spec(folder), engine=EngineOptions(device="cpu"))
     assert generator.engine.backend == "torch"
     assert generator.note and "FancyConfig" in generator.note and "torch" in generator.note
     with pytest.raises(ConversionError, match="--backend torch"):
-        Seq2SeqGenerator(_spec(folder), GenerationOptions(engine=EngineOptions(backend="ctranslate2", device="cpu")))
+        Seq2SeqGenerator(_spec(folder), engine=EngineOptions(backend="ctranslate2", device="cpu"))
 
 
 def test_torch_int8_quantizes_the_linear_layers(tiny_marian: Path) -> None:
     import torch
 
-    options = GenerationOptions(engine=EngineOptions(backend="torch", device="cpu", quantize="int8"))
-    generator = Seq2SeqGenerator(_spec(tiny_marian), options)
+    engine = EngineOptions(backend="torch", device="cpu", quantize="int8")
+    generator = Seq2SeqGenerator(_spec(tiny_marian), engine=engine)
     modules = list(generator.engine.model.modules())  # type: ignore[attr-defined]
     quantized = [m for m in modules if "quantized" in type(m).__module__]
     assert quantized and not any(type(m) is torch.nn.Linear for m in modules)
@@ -113,13 +114,16 @@ def test_torch_int8_quantizes_the_linear_layers(tiny_marian: Path) -> None:
 )
 def test_impossible_engine_settings_say_why(tiny_marian: Path, options: EngineOptions, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        Seq2SeqGenerator(_spec(tiny_marian), GenerationOptions(engine=options))
+        Seq2SeqGenerator(_spec(tiny_marian), engine=options)
 
 
 def test_both_backends_give_the_same_aligned_structure(tiny_marian: Path, tiny_bart: Path) -> None:
     documents = {}
     for backend in ("torch", "ctranslate2"):
-        options = PipelineOptions(model=str(tiny_marian), summarizer=str(tiny_bart), backend=backend, device="cpu")
+        options = PipelineOptions(
+            models=ModelOptions(translation=str(tiny_marian), summarizer=str(tiny_bart)),
+            engine=EngineOptions(backend=backend, device="cpu"),
+        )
         pipeline = Pipeline(options)
         documents[backend] = pipeline.run(SAMPLE_POST)
         assert pipeline.translator.engine.backend == backend
@@ -138,7 +142,7 @@ def test_greedy_output_matches_between_backends_in_float32(tiny_marian: Path) ->
     outputs = {}
     for backend, compute_type in (("torch", None), ("ctranslate2", "float32")):
         engine = EngineOptions(backend=backend, device="cpu", compute_type=compute_type)
-        generator = Seq2SeqGenerator(_spec(tiny_marian), GenerationOptions(beams=1, engine=engine))
+        generator = Seq2SeqGenerator(_spec(tiny_marian), GenerationOptions(beams=1), engine)
         outputs[backend] = generator.generate(texts)
     assert outputs["torch"] == outputs["ctranslate2"]
 
@@ -148,8 +152,9 @@ def test_a_converted_model_runs_without_importing_torch(tiny_marian: Path, tiny_
     convert(_spec(tiny_bart, "summarization"), "int8")
     script = (
         "import sys\n"
-        "from translate import Pipeline, PipelineOptions\n"
-        f"options = PipelineOptions(model={str(tiny_marian)!r}, summarizer={str(tiny_bart)!r}, device='cpu')\n"
+        "from translate import EngineOptions, ModelOptions, Pipeline, PipelineOptions\n"
+        f"models = ModelOptions(translation={str(tiny_marian)!r}, summarizer={str(tiny_bart)!r})\n"
+        "options = PipelineOptions(models=models, engine=EngineOptions(device='cpu'))\n"
         f"document = Pipeline(options).run({str(SAMPLE_POST)!r})\n"
         "assert document.summary and all(s.translation for s in document.all_sentences())\n"
         "print('torch' in sys.modules)\n"
@@ -185,7 +190,7 @@ def test_run_reports_the_engine_and_rejects_contradictions(cli, post: Path, tiny
 
 
 def test_shortlist_restricts_output_to_common_and_source_pieces(tiny_marian: Path, cli) -> None:  # type: ignore[no-untyped-def]
-    from translate.shortlist import VMAP, build_shortlist
+    from translate.models.shortlist import VMAP, build_shortlist
 
     spec = _spec(tiny_marian)
     converted = convert(spec, "int8")
@@ -196,7 +201,7 @@ def test_shortlist_restricts_output_to_common_and_source_pieces(tiny_marian: Pat
     assert "<pad>" not in fixed and "</s>" not in fixed
 
     engine = EngineOptions(backend="ctranslate2", device="cpu", shortlist=True)
-    generator = Seq2SeqGenerator(spec, GenerationOptions(engine=engine))
+    generator = Seq2SeqGenerator(spec, engine=engine)
     assert "vocabulary shortlist" in generator.engine_description
     texts = ["Vi gick hem.", "Kaffet var starkt och barnen lekte i parken."]
     inputs = [generator.tokenizer(t).input_ids for t in texts]
@@ -205,7 +210,7 @@ def test_shortlist_restricts_output_to_common_and_source_pieces(tiny_marian: Pat
     produced = {p for ids in outputs for p in generator.tokenizer.convert_ids_to_tokens(ids)}
     assert produced and produced <= set(fixed) | source_pieces | {"</s>", "<unk>"}
     # Without the shortlist the same random model reaches outside it.
-    plain = Seq2SeqGenerator(spec, GenerationOptions(engine=EngineOptions(backend="ctranslate2", device="cpu")))
+    plain = Seq2SeqGenerator(spec, engine=EngineOptions(backend="ctranslate2", device="cpu"))
     unrestricted = plain.engine.generate(inputs, plain.generation_kwargs(max(map(len, inputs))))
     reached = {p for ids in unrestricted for p in plain.tokenizer.convert_ids_to_tokens(ids)}
     assert not reached <= set(fixed) | source_pieces | {"</s>", "<unk>"}
@@ -221,7 +226,9 @@ def test_progress_says_when_a_model_is_being_converted(tiny_marian: Path, tmp_pa
     folder = _copy_model(tiny_marian, tmp_path / "fresh")
     for expected in (True, False):  # converted on first use only
         stages: list[tuple[str, int, int]] = []
-        options = PipelineOptions(model=str(folder), summarizer="none", device="cpu")
+        options = PipelineOptions(
+            models=ModelOptions(translation=str(folder), summarizer="none"), engine=EngineOptions(device="cpu")
+        )
         Pipeline(options, progress=lambda *call, seen=stages: seen.append(call)).load_models()
         assert (("convert translation", 0, 1) in stages) is expected
         assert (("convert translation", 1, 1) in stages) is expected

@@ -22,7 +22,7 @@ from translate.batch import (
     select_shard,
 )
 from translate.errors import ConfigError, InputError
-from translate.memory import TranslationMemory
+from translate.fidelity.memory import TranslationMemory
 
 TOPICS = ["skolan", "biblioteket", "tåget", "kaffet", "vintern", "snön", "parken", "bussen", "sjön", "skogen"]
 # Kept by the cleaner (it is the author's, not the blog platform's) and the same in every post.
@@ -223,7 +223,7 @@ def test_memory_survives_two_writers_at_once(tmp_path: Path) -> None:
     path = tmp_path / "shared.sqlite"
     script = (
         "import sys\n"
-        "from translate.memory import TranslationMemory\n"
+        "from translate.fidelity.memory import TranslationMemory\n"
         "memory = TranslationMemory(sys.argv[1])\n"
         "for round in range(20):\n"
         "    memory.store('s', [(f'{sys.argv[2]} {round} {i}', 'x', []) for i in range(100)]"
@@ -256,19 +256,20 @@ def test_a_post_that_vanishes_before_its_round_fails_alone(
     posts: Path, tmp_path: Path, tiny_marian: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     import translate.batch as batch
-    from translate import PipelineOptions
+    from translate import MemoryOptions, ModelOptions, PipelineOptions
 
     read_again = batch._read_document
 
-    def vanished(item, options):  # type: ignore[no-untyped-def]
+    def vanished(pipeline, item):  # type: ignore[no-untyped-def]
         if item.path.name == "inlagg-05.txt":
             raise InputError(f"{item.path}: no such file.")
-        return read_again(item, options)
+        return read_again(pipeline, item)
 
     monkeypatch.setattr(batch, "_read_document", vanished)
     inputs = collect_inputs([str(posts)])
-    options = BatchOptions(tmp_path / "out", use_memory=False)
-    report = batch.run_batch(inputs, options, PipelineOptions(model=str(tiny_marian), summarizer="none"))
+    pipeline = PipelineOptions(models=ModelOptions(translation=str(tiny_marian), summarizer="none"))
+    options = BatchOptions(tmp_path / "out", memory=MemoryOptions(enabled=False), pipeline=pipeline)
+    report = batch.run_batch(inputs, options)
     failed = {Path(f.input).name: f.error for f in report.files if f.status == "failed"}
     assert set(failed) == {"inlagg-05.txt", "tom.txt", "bild.txt"} and "no such file" in failed["inlagg-05.txt"]
     assert report.count("done") == 29

@@ -3,8 +3,8 @@ import re
 import pytest
 from conftest import SAMPLE_CHROME, SAMPLE_PARAGRAPHS, SAMPLE_POST, SAMPLE_TITLE, SEED_POST
 
-from translate.cleaning import clean_text
-from translate.reading import read_text
+from translate.text.cleaning import clean_text
+from translate.text.reading import read_text
 
 
 def test_sample_post_keeps_title_and_body_and_drops_chrome() -> None:

@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLE_CHROME, SAMPLE_PARAGRAPHS, SAMPLE_TITLE, SEED_POST, subprocess_env, without_sentence_spans
 from markupsafe import escape
 
-from translate.segment import split_sentences
+from translate.text.segment import split_sentences
 
 HANDOUT_KEYS = {"input", "title", "summary", "paragraphs", "models", "stats"}
 
@@ -126,14 +126,16 @@ def test_no_truncation_of_a_long_post(cli, tmp_path: Path, tiny_marian: Path, ba
         "-f",
         "json",
         "-o",
-        "-",
+        tmp_path / "long.json",
         "--beams",
         "1",
         "--backend",
         backend,
     )
     assert result.exit_code == 0, result.output
-    handout = json.loads(result.stdout)
+    # The "Wrote ..." line names the engine that ran: the one asked for, not a fallback.
+    assert f"; {backend} " in result.stderr
+    handout = json.loads((tmp_path / "long.json").read_text(encoding="utf-8"))
     assert len(handout["paragraphs"]) == len(body)
     assert handout["paragraphs"][0]["source"] == long_sentence
     assert len(handout["paragraphs"][0]["sentences"]) == 1
@@ -330,9 +332,9 @@ def test_run_from_standard_input_to_standard_output(cli, tiny_marian: Path) -> N
 
 
 def test_missing_summarizer_fails_before_translating(post: Path, tmp_path: Path, tiny_marian: Path) -> None:
-    from translate import ModelLoadError, Pipeline, PipelineOptions, load_document
+    from translate import ModelLoadError, ModelOptions, Pipeline, PipelineOptions, load_document
 
-    pipeline = Pipeline(PipelineOptions(model=str(tiny_marian), summarizer="distilbart-cnn"))
+    pipeline = Pipeline(PipelineOptions(models=ModelOptions(translation=str(tiny_marian), summarizer="distilbart-cnn")))
     document = load_document(post)
     with pytest.raises(ModelLoadError, match="--summarizer extractive"):
         pipeline.process(document)

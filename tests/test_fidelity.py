@@ -1,4 +1,4 @@
-"""Protected spans, glossary, and the degenerate-output guard (translate/fidelity.py)."""
+"""Protected spans, glossary, and the degenerate-output guard (translate/fidelity/)."""
 
 import json
 from pathlib import Path
@@ -6,14 +6,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from translate import ConfigError, Stats, load_registry
-from translate.fidelity import (
+from translate import ConfigError, ModelOptions, Pipeline, PipelineOptions, Stats
+from translate.fidelity.glossary import Glossary, load_glossary
+from translate.fidelity.guard import (
     SAFE_DECODING,
-    Glossary,
     check,
     english_number,
     find_spans,
-    load_glossary,
     mask,
     restore,
     translate_faithfully,
@@ -96,9 +95,17 @@ def test_glossary_in_models_yaml(tmp_path: Path) -> None:
     (tmp_path / "names.tsv").write_text("Umeå\n", encoding="utf-8")
     config = tmp_path / "models.yaml"
     config.write_text("translation:\n  default: x\n  models: {x: {hub_id: a/b}}\nglossary:\n  samverkan: cooperation\n")
-    assert load_registry(config).glossary.terms == {"samverkan": "cooperation"}
+    assert _pipeline_glossary(config) == {"samverkan": "cooperation"}
     config.write_text("translation:\n  default: x\n  models: {x: {hub_id: a/b}}\nglossary: names.tsv\n")
-    assert load_registry(config).glossary.terms == {"Umeå": ""}
+    assert _pipeline_glossary(config) == {"Umeå": ""}
+    (tmp_path / "more.tsv").write_text("elnät\tpower grid\n", encoding="utf-8")
+    both = Pipeline(PipelineOptions(models=ModelOptions(config=config, glossary=tmp_path / "more.tsv")))
+    assert both.glossary.terms == {"Umeå": "", "elnät": "power grid"}
+
+
+def _pipeline_glossary(config: Path) -> dict[str, str]:
+    """The glossary a pipeline built from this models.yaml uses (building it loads no model)."""
+    return Pipeline(PipelineOptions(models=ModelOptions(config=config))).glossary.terms
 
 
 @pytest.mark.parametrize(
@@ -214,30 +221,35 @@ def test_degenerate_output_is_flagged_and_reported(cli, post: Path, tiny_marian:
     assert 'class="flagged"' in html and "Check this sentence" in html
 
 
-def test_eval_scores_with_sacrebleu(tmp_path: Path) -> None:
+def test_eval_scores_with_sacrebleu(tmp_path: Path, fake_config: Path, phrases: dict[str, str]) -> None:
+    """eval goes through the pipeline's own path: a model that writes the references scores 100, one that does not
+    scores less, and a sentence the guard flags is counted."""
     from translate.evaluation import score_parallel_text
 
     sources, references = tmp_path / "sv.txt", tmp_path / "en.txt"
     sources.write_text("Jag heter Anna.\nVi bor i Umeå.\n", encoding="utf-8")
     references.write_text("My name is Anna.\nWe live in Umeå.\n", encoding="utf-8")
-    perfect = ScriptedGenerator(["My name is Anna.", "We live in Umeå."])
-    pipeline = SimpleNamespace(
-        translator=perfect, glossary=Glossary(), translation_spec=SimpleNamespace(name="scripted")
-    )
-    scores = score_parallel_text(pipeline, sources, references)  # type: ignore[arg-type]
+    phrases.update({"Jag heter Anna.": "My name is Anna.", "Vi bor i Umeå.": "We live in Umeå."})
+    pipeline = Pipeline(PipelineOptions(models=ModelOptions(config=fake_config, summarizer="none")))
+    scores = score_parallel_text(pipeline, sources, references)
     assert scores["bleu"] == 100.0 and scores["chrf"] == 100.0 and scores["sentences"] == 2
-    assert scores["bleu_signature"].startswith("nrefs:1")
+    assert scores["bleu_signature"].startswith("nrefs:1") and scores["flagged"] == 0
+    phrases["Vi bor i Umeå."] = "We we we we live."
+    scores = score_parallel_text(pipeline, sources, references)
+    assert scores["bleu"] < 100.0 and scores["flagged"] == 1
 
 
-def test_eval_command(cli, tmp_path: Path, tiny_marian: Path) -> None:
+def test_eval_command(cli, tmp_path: Path, fake_config: Path, phrases: dict[str, str]) -> None:
     sources, references = tmp_path / "sv.txt", tmp_path / "en.txt"
     sources.write_text("Jag heter Anna.\nVi bor i Umeå.\n", encoding="utf-8")
     references.write_text("My name is Anna.\nWe live in Umeå.\n", encoding="utf-8")
-    result = cli("eval", sources, references, "-m", tiny_marian, "--json", "-q")
+    phrases.update({"Jag heter Anna.": "My name is Anna.", "Vi bor i Umeå.": "We live in Umeå."})
+    result = cli("eval", sources, references, "--config", fake_config, "--json", "-q")
     assert result.exit_code == 0, result.output
     scores = json.loads(result.stdout)
-    assert {"bleu", "chrf", "sentences", "flagged", "seconds", "model"} <= set(scores)
-    assert 0 <= scores["bleu"] <= 100
+    assert scores["bleu"] == 100.0 and scores["model"] == "fake-mt" and scores["engine"].startswith("fake")
+    phrases["Jag heter Anna."] = "I am called Anna."
+    assert json.loads(cli("eval", sources, references, "--config", fake_config, "--json", "-q").stdout)["bleu"] < 100
     references.write_text("Only one line.\n", encoding="utf-8")
-    result = cli("eval", sources, references, "-m", tiny_marian)
+    result = cli("eval", sources, references, "--config", fake_config)
     assert result.exit_code == 2 and "needs one reference per source line" in result.stderr

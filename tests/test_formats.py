@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from translate import CleanOptions, prepare_document
-from translate.formats import detect_format, parse_html, parse_markdown, split_line_group
+from translate import CleanOptions, ReadOptions, prepare_document
+from translate.text.parsing import detect_format, parse_html, parse_markdown, split_line_group
 
 
 @pytest.mark.parametrize(
@@ -94,14 +94,14 @@ def test_keep_comments_and_keep_all() -> None:
     default = prepare_document(text, "post.txt")
     assert default.comments is None
     assert "comments" not in default.to_clean_dict()
-    kept = prepare_document(text, "post.txt", clean=CleanOptions(keep_comments=True))
+    kept = prepare_document(text, "post.txt", ReadOptions(clean=CleanOptions(keep_comments=True)))
     assert [c.source for c in kept.comments or []] == [
         "Så fint! Jag ska också så rädisor i helgen.",
         "Lycka till, Lena!",
     ]
     assert kept.paragraphs == default.paragraphs
     assert json.loads(json.dumps(kept.to_clean_dict()))["comments"][1]["text"] == "Lycka till, Lena!"
-    everything = prepare_document(text, "post.txt", clean=CleanOptions(keep_all=True))
+    everything = prepare_document(text, "post.txt", ReadOptions(clean=CleanOptions(keep_all=True)))
     assert everything.dropped == []
     sources = [p.source for p in everything.paragraphs]
     assert "Hoppa till innehåll" in sources and "Blogga med WordPress.com." in sources
@@ -109,9 +109,9 @@ def test_keep_comments_and_keep_all() -> None:
 
 def test_every_block_is_kept_or_dropped_with_a_reason() -> None:
     """Nothing a user wrote disappears silently: kept, comments and dropped account for every block."""
-    from translate.cleaning import clean_post
-    from translate.formats import parse_post
-    from translate.reading import read_text
+    from translate.text.cleaning import clean_post
+    from translate.text.parsing import parse_post
+    from translate.text.reading import read_text
 
     for path in sorted((Path(__file__).parent / "corpus" / "posts").iterdir()):
         if path.name.endswith(".json"):

@@ -1,14 +1,14 @@
 """Seq2SeqGenerator: batching and the no-truncation guarantee, on a tiny Marian with 40 positions.
 
-Every test runs on both engines (torch and CTranslate2)."""
+Every test runs on both engines (torch and CTranslate2); the fixture checks it got the one it asked for."""
 
 from pathlib import Path
 
 import pytest
 
-from translate.engines import EngineOptions
-from translate.registry import load_registry
-from translate.seq2seq import GenerationOptions, Seq2SeqGenerator
+from translate.models.registry import load_registry
+from translate.models.seq2seq import Seq2SeqGenerator
+from translate.options import EngineOptions, GenerationOptions
 
 LONG_SENTENCE = (
     "Vi pratade om skolan, om biblioteket, om tåget från Göteborg, om kaffet och kanelbullarna, "
@@ -22,13 +22,23 @@ LONG_SENTENCE = (
 def generator(tiny_marian: Path, request: pytest.FixtureRequest) -> Seq2SeqGenerator:
     spec = load_registry().resolve(str(tiny_marian), "translation")
     engine = EngineOptions(backend=request.param, device="cpu")
-    return Seq2SeqGenerator(spec, GenerationOptions(max_batch_tokens=64, engine=engine))
+    generator = Seq2SeqGenerator(spec, GenerationOptions(max_batch_tokens=64), engine)
+    # Every test below runs on the engine its parameter names, never on a fallback.
+    assert generator.engine.backend == request.param
+    return generator
 
 
-def test_the_engine_asked_for_is_the_one_used(generator: Seq2SeqGenerator) -> None:
-    assert generator.engine.backend in generator.engine_description
-    if generator.engine.backend == "ctranslate2":
+def test_the_engine_asked_for_is_the_one_used(generator: Seq2SeqGenerator, request: pytest.FixtureRequest) -> None:
+    from translate.models.engines import CTranslate2Engine, TorchEngine
+
+    asked = request.node.callspec.params["generator"]
+    assert type(generator.engine) is {"torch": TorchEngine, "ctranslate2": CTranslate2Engine}[asked]
+    if asked == "ctranslate2":
         assert generator.engine_description.startswith("ctranslate2 int8 on cpu")
+        # What the translator really runs (int8 weights, float32 activations on this CPU), not just the label.
+        assert generator.engine.translator.compute_type.startswith("int8")
+    else:
+        assert generator.engine_description == "torch float32 on cpu"
 
 
 def test_input_limit_leaves_room_for_output(generator: Seq2SeqGenerator) -> None:
@@ -106,7 +116,8 @@ def test_end_of_sentence_id_is_taken_from_the_model(tmp_path: Path, backend: str
 
     folder = build_tiny_marian(tmp_path / "eos-last", eos_last=True)
     spec = load_registry().resolve(str(folder), "translation")
-    generator = Seq2SeqGenerator(spec, GenerationOptions(engine=EngineOptions(backend=backend, device="cpu")))
+    generator = Seq2SeqGenerator(spec, engine=EngineOptions(backend=backend, device="cpu"))
+    assert generator.engine.backend == backend
     assert generator.tokenizer.eos_token_id == generator.engine.config["eos_token_id"] != 0
     outputs = generator.generate(["Vi gick hem.", "Det var en gång en liten by vid havet."])
     assert len(outputs) == 2 and all(outputs)

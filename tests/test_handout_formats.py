@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_POST
 
-from translate import Document, Pipeline, PipelineOptions, render
+from translate import Document, EngineOptions, HandoutOptions, ModelOptions, Pipeline, PipelineOptions, render
 from translate.document import Paragraph, Sentence
-from translate.vocabulary import STOPWORDS, characteristic_words
+from translate.fidelity.vocabulary import STOPWORDS, characteristic_words
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
@@ -22,7 +22,12 @@ XLIFF = "{urn:oasis:names:tc:xliff:document:2.0}"
 
 @pytest.fixture(scope="module")
 def document(tiny_marian: Path, tiny_bart: Path) -> Document:
-    pipeline = Pipeline(PipelineOptions(model=str(tiny_marian), summarizer=str(tiny_bart), vocab=6, device="cpu"))
+    options = PipelineOptions(
+        models=ModelOptions(translation=str(tiny_marian), summarizer=str(tiny_bart)),
+        engine=EngineOptions(device="cpu"),
+        handout=HandoutOptions(vocab=6),
+    )
+    pipeline = Pipeline(options)
     return pipeline.run(SAMPLE_POST)
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from translate import InputError, read_text
-from translate.reading import normalize_text
+from translate.text.reading import normalize_text
 
 SWEDISH = "Åsa läste en bok om gröna äpplen på ön.\n\nDet var en härlig dag i Göteborg – “verkligen”."
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from translate import ConfigError, load_registry
-from translate.registry import availability, is_available
+from translate.models.hub import availability, is_available
 
 
 def test_shipped_models_yaml() -> None:
@@ -86,7 +86,7 @@ def test_unreachable_hub_fails_fast_with_advice(monkeypatch: pytest.MonkeyPatch)
     import socket
 
     from translate import ModelLoadError
-    from translate.registry import load_seq2seq
+    from translate.models.hub import load_seq2seq
 
     def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError("Name or service not known")

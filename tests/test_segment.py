@@ -1,7 +1,7 @@
 import pytest
 from conftest import SAMPLE_PARAGRAPHS
 
-from translate.segment import split_sentences, split_to_fit
+from translate.text.segment import split_sentences, split_to_fit
 
 
 @pytest.mark.parametrize(

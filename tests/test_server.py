@@ -16,11 +16,13 @@ import pytest
 from conftest import SAMPLE_POST, SAMPLE_TITLE
 from fastapi.testclient import TestClient
 
-from translate.memory import TranslationMemory
-from translate.pipeline import PipelineOptions
+from translate.fidelity.memory import TranslationMemory
+from translate.options import MemoryOptions, ModelOptions, PipelineOptions
 from translate.server import ServerOptions, create_app, load_api_keys
 from translate.service import ServiceOptions, TranslationService
-from translate.snippets import parse_snippet
+from translate.text.snippets import parse_snippet
+
+NO_MEMORY = MemoryOptions(enabled=False)
 
 POST_TEXT = SAMPLE_POST.read_text(encoding="utf-8")
 
@@ -51,14 +53,17 @@ def test_translate_json_keeps_line_layout(client: TestClient) -> None:
 
 
 def test_translate_list_gives_a_list_in_order(client: TestClient) -> None:
-    single = client.post("/translate", json={"q": "Två katter.", "source": "sv", "target": "en"}).json()
+    texts = ["Hej.", "Två katter.", "Vi åker skidor i morgon."]
+    single = [client.post("/translate", json={"q": q, "source": "sv", "target": "en"}).json() for q in texts]
+    singles = [answer["translatedText"] for answer in single]
+    assert len(set(singles)) == 3  # distinct, so a swap would show
     listed = client.post(
-        "/translate", json={"q": ["Hej.", "", "Två katter."], "source": "auto", "target": "en", "alternatives": 2}
+        "/translate", json={"q": [texts[0], "", *texts[1:]], "source": "auto", "target": "en", "alternatives": 2}
     ).json()
-    assert len(listed["translatedText"]) == 3
-    assert listed["translatedText"][1] == ""
-    assert listed["translatedText"][2] == single["translatedText"]
-    assert listed["alternatives"] == [[], [], []]
+    assert listed["translatedText"] == [singles[0], "", singles[1], singles[2]]
+    assert listed["alternatives"] == [[], [], [], []]
+    backwards = client.post("/translate", json={"q": texts[::-1], "source": "sv", "target": "en"}).json()
+    assert backwards["translatedText"] == singles[::-1]
 
 
 def test_translate_form_encoded_like_libretranslate_clients(client: TestClient) -> None:
@@ -221,7 +226,9 @@ def test_health_docs_and_schema(client: TestClient) -> None:
     assert {"/translate", "/languages", "/v1/handout", "/v1/summarize", "/health"} <= set(schema["paths"])
     body = schema["paths"]["/translate"]["post"]["requestBody"]["content"]
     assert {"application/json", "application/x-www-form-urlencoded"} <= set(body)
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
+    assert "swagger-ui" in docs.text.lower() and "/openapi.json" in docs.text
 
 
 # --- throughput: batching, memory -------------------------------------------------------------
@@ -250,7 +257,8 @@ def test_a_round_waits_for_clients_the_last_round_answered(tiny_marian: Path) ->
     # A request that queued through a long round must not start the next round alone: the clients
     # that round just answered get the window to send their next request (found by the load benchmark).
     service = TranslationService(
-        PipelineOptions(model=str(tiny_marian), summarizer="none"), ServiceOptions(batch_window=0.5, use_memory=False)
+        PipelineOptions(models=ModelOptions(translation=str(tiny_marian), summarizer="none")),
+        ServiceOptions(batch_window=0.5, memory=NO_MEMORY),
     )
     service.submit([parse_snippet("Ett.").document])
     service._pending[0].submitted -= 10  # it has waited through a ten-second round ...
@@ -288,8 +296,8 @@ def test_size_limits_give_413(service: TranslationService) -> None:
 def test_full_queue_gives_503_and_a_timeout_504(tiny_marian: Path) -> None:
     # A service that was never started: requests queue and nothing takes them.
     idle = TranslationService(
-        PipelineOptions(model=str(tiny_marian), summarizer="none"),
-        ServiceOptions(queue_size=1, timeout=1.5, use_memory=False),
+        PipelineOptions(models=ModelOptions(translation=str(tiny_marian), summarizer="none")),
+        ServiceOptions(queue_size=1, timeout=1.5, memory=NO_MEMORY),
     )
     client = TestClient(create_app(idle, ServerOptions(), own_service=False))
     first: dict[str, httpx.Response] = {}
@@ -314,7 +322,8 @@ def test_models_that_fail_to_load_make_health_503(tmp_path: Path) -> None:
     broken.mkdir()
     (broken / "config.json").write_text('{"model_type": "marian"}', encoding="utf-8")
     service = TranslationService(
-        PipelineOptions(model=str(broken), summarizer="none"), ServiceOptions(use_memory=False)
+        PipelineOptions(models=ModelOptions(translation=str(broken), summarizer="none")),
+        ServiceOptions(memory=NO_MEMORY),
     )
     service.start()
     assert not service.wait_ready(60)
@@ -376,7 +385,7 @@ def test_cors_is_off_unless_configured(service: TranslationService) -> None:
 
 
 def test_logs_hold_no_request_text_unless_asked(service: TranslationService, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="translate.serve")
+    caplog.set_level(logging.INFO, logger="translate")
     secret = "Hemligt brev till farmor."
     client_for(service, api_keys=frozenset({"s3cret-key"})).post(
         "/translate?api_key=s3cret-key", json={"q": secret, "target": "en"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from translate.snippets import parse_snippet
+from translate.text.snippets import parse_snippet
 
 
 def _fake_translate(snippet, marker: str = "EN") -> None:  # type: ignore[no-untyped-def]

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from summarize import extractive_summary, rank_sentences, summarize_abstractive
 from summarize.abstractive import pack_chunks
-from translate.engines import EngineOptions
-from translate.registry import load_registry
-from translate.seq2seq import GenerationOptions, Seq2SeqGenerator
+from translate.models.registry import load_registry
+from translate.models.seq2seq import Seq2SeqGenerator
+from translate.options import EngineOptions
 
 ENGLISH = [
     "Renewable energy from sun and wind is shared by many people.",
@@ -25,6 +25,13 @@ def test_extractive_picks_central_sentences_in_order() -> None:
     assert "cat" not in summary and "weather" not in summary
     longer = extractive_summary(ENGLISH * 3, max_sentences=2)
     assert longer.count(".") == 2
+    # Several picked sentences keep the order they had in the text, whatever their scores.
+    numbered = [f"{s[:-1]} in part {i}." for i, s in enumerate(ENGLISH * 2)]
+    numbered[-1] = " ".join(s[:-1] for s in ENGLISH[:4]) + " and more."  # the most central, and the last
+    scores = rank_sentences(numbered)
+    best = sorted(range(len(numbered)), key=lambda i: -scores[i])[:2]
+    assert best != sorted(best)  # the better of the two stands later, so score order is not text order
+    assert extractive_summary(numbered, max_sentences=3) == " ".join(numbered[i] for i in sorted(best))
 
 
 def test_extractive_edge_cases() -> None:
@@ -66,8 +73,9 @@ def test_pack_chunks_keeps_an_overlong_sentence_whole() -> None:
 
 def test_tiny_bart_summarizes_text_longer_than_its_positions(tiny_bart: Path, backend: str) -> None:
     spec = load_registry().resolve(str(tiny_bart), "summarization")
-    options = GenerationOptions(engine=EngineOptions(backend=backend, device="cpu"))
-    generator = Seq2SeqGenerator(spec, options, task="summarization")
+    engine = EngineOptions(backend=backend, device="cpu")
+    generator = Seq2SeqGenerator(spec, engine=engine, task="summarization")
+    assert generator.engine.backend == backend
     assert generator.max_input_tokens == 62
     text = ENGLISH * 6
     assert generator.count_tokens(" ".join(text)) > 4 * 64

@@ -2,16 +2,21 @@
 
 The public API (the CLI only calls these)::
 
-    from translate import Pipeline, PipelineOptions, render
+    from translate import ModelOptions, Pipeline, PipelineOptions, render
 
-    pipeline = Pipeline(PipelineOptions(model="opus-mt-sv-en", summarizer="extractive"))
+    pipeline = Pipeline(PipelineOptions(models=ModelOptions(summarizer="extractive")))
     document = pipeline.run("post.txt")        # read, clean, segment, translate, summarize
-    html = render(document, "html")            # or "md", "json"
+    html = render(document, "html")            # or "md", "json", "pdf", "docx", "tmx", "xliff"
 
-Importing this package is cheap: torch and transformers load only with the first model.
+The packages read as the pipeline: text/ (bytes to sentences), models/ (everything that
+touches weights), fidelity/ (glossary, guard, memory, word list), render/ (handouts), and
+pipeline.py, the one orchestrator that the front ends (cli/, batch.py, service.py and
+server.py) all use. Importing this package is cheap: torch and transformers load only with
+the first model.
 """
 
-from translate.cleaning import CleanOptions
+import logging
+
 from translate.document import (
     Document,
     DroppedBlock,
@@ -27,37 +32,52 @@ from translate.errors import (
     ModelLoadError,
     OutputError,
 )
-from translate.output import default_output_path, write_atomic
-from translate.pipeline import (
-    Pipeline,
+from translate.models.registry import Registry, load_registry
+from translate.models.spec import ModelSpec
+from translate.options import (
+    CleanOptions,
+    EngineOptions,
+    GenerationOptions,
+    HandoutOptions,
+    MemoryOptions,
+    ModelOptions,
     PipelineOptions,
-    load_document,
-    prepare_document,
+    ReadOptions,
 )
-from translate.reading import read_text
-from translate.registry import ModelSpec, Registry, load_registry
+from translate.pipeline import Pipeline, load_document, prepare_document, require_text
 from translate.render import FORMATS, render, render_clean
+from translate.render.output import default_output_path, write_atomic
+from translate.text.reading import read_text
+from translate.version import __version__
 
-__version__ = "0.1.0"
+# A library logs, and its user decides where that goes.
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "CleanOptions",
     "ConfigError",
     "Document",
     "DroppedBlock",
+    "EngineOptions",
     "FORMATS",
+    "GenerationOptions",
     "HandoutError",
+    "HandoutOptions",
     "InputError",
+    "MemoryOptions",
     "ModelLoadError",
-    "OutputError",
+    "ModelOptions",
     "ModelSpec",
+    "OutputError",
     "Paragraph",
     "Pipeline",
     "PipelineOptions",
+    "ReadOptions",
     "Registry",
     "Sentence",
     "Stats",
     "Summary",
+    "__version__",
     "default_output_path",
     "load_document",
     "load_registry",
@@ -65,5 +85,6 @@ __all__ = [
     "read_text",
     "render",
     "render_clean",
+    "require_text",
     "write_atomic",
 ]

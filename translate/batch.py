@@ -22,15 +22,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.cleaning import CleanOptions
 from translate.document import Document
 from translate.errors import ConfigError, HandoutError, InputError
-from translate.formats import Format
-from translate.output import EXTENSIONS, write_atomic
-from translate.pipeline import Pipeline, PipelineOptions, prepare_document
-from translate.reading import decode_bytes, normalize_text
-from translate.registry import EXTRACTIVE, NO_SUMMARY, load_registry, model_identity
-from translate.render import render
+from translate.models.spec import model_identity
+from translate.options import MemoryOptions, PipelineOptions
+from translate.pipeline import Pipeline, Progress
+from translate.render import handout_format, render
+from translate.render.output import write_atomic
 
 INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 STATE_FOLDER = ".handout-state"
@@ -50,19 +48,19 @@ class BatchInput:
     relative: Path  # its place in the output tree, with its own suffix
 
     def outputs(self, folder: Path, formats: list[str]) -> list[Path]:
-        return [folder / self.relative.with_suffix(EXTENSIONS[fmt]) for fmt in formats]
+        return [folder / self.relative.with_suffix(handout_format(fmt).extension) for fmt in formats]
 
 
 @dataclass
 class BatchOptions:
+    """What `translate batch` is told: where the handouts go, in which formats, and the pipeline's options tree."""
+
     output: Path
     formats: list[str] = field(default_factory=lambda: ["html"])
     force: bool = False
-    memory: Path | None = None  # None: the default file in the user's cache folder
-    use_memory: bool = True
+    memory: MemoryOptions = field(default_factory=MemoryOptions)
     shard: tuple[int, int] | None = None  # (index, count), index from 0
-    input_format: Format | None = None
-    clean: CleanOptions = field(default_factory=CleanOptions)
+    pipeline: PipelineOptions = field(default_factory=PipelineOptions)
 
 
 @dataclass
@@ -193,34 +191,22 @@ def report_path(options: BatchOptions) -> Path:
     return options.output / f"batch-report.shard-{index}-of-{count}.json"
 
 
-def request_fingerprint(pipeline_options: PipelineOptions, options: BatchOptions) -> str:
+def request_fingerprint(pipeline: Pipeline, options: BatchOptions) -> str:
     """Everything the user asked for that decides the outputs, without loading a model."""
-    registry = load_registry(pipeline_options.config)
-    translation = registry.resolve(pipeline_options.model, "translation")
-    summarizer = pipeline_options.summarizer or registry.defaults["summarization"]
-    summary_model = (
-        summarizer
-        if summarizer in (EXTRACTIVE, NO_SUMMARY)
-        else model_identity(registry.resolve(summarizer, "summarization"))
-    )
-    glossary = pipeline_options.glossary
+    tree = pipeline.options.to_dict()
+    # Names and paths are replaced by what they resolve to: the exact weights and terms.
+    del tree["models"]
+    del tree["engine"]["threads"]  # changes the speed, never the output
+    spec = pipeline.translation_spec
+    summary = pipeline.summarization_spec
     settings = {
-        "translation": model_identity(translation),
-        "summarization": summary_model,
-        "generation": translation.generation,
-        "beams": pipeline_options.beams,
-        "backend": pipeline_options.backend or translation.backend,
-        "compute_type": pipeline_options.compute_type or translation.compute_type,
-        "quantize": pipeline_options.quantize,
-        "shortlist": pipeline_options.shortlist,
-        "device": pipeline_options.device,
-        "glossary": hashlib.sha256(glossary.read_bytes()).hexdigest() if glossary and glossary.is_file() else None,
-        "models_yaml_glossary": sorted(registry.glossary.terms.items()),
-        "summary_sentences": pipeline_options.summary_sentences,
-        "vocab": pipeline_options.vocab,
+        "options": tree,
+        "translation": model_identity(spec),
+        "summarization": model_identity(summary) if summary else pipeline.summary_method,
+        "generation": spec.generation,
+        "model_engine": [spec.backend, spec.compute_type],
+        "glossary": sorted(pipeline.glossary.terms.items()),
         "formats": sorted(options.formats),
-        "input_format": options.input_format,
-        "clean": [options.clean.keep_comments, options.clean.keep_all],
     }
     return hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
@@ -286,47 +272,26 @@ class _Pending:
     item: BatchInput
     digest: str
     sentences: int
-    seconds: float
     document: Document | None = None
 
 
 def run_batch(
     inputs: list[BatchInput],
     options: BatchOptions,
-    pipeline_options: PipelineOptions | None = None,
     progress: BatchProgress | None = None,
-    pipeline_progress: Callable[[str, int, int], None] | None = None,
+    pipeline_progress: Progress | None = None,
 ) -> BatchReport:
     """Translate every input that is not up to date; write its outputs, its state record and the report."""
-    from translate.memory import memory_from_option
+    from translate.fidelity.memory import memory_from_option
 
     started = time.perf_counter()
-    pipeline_options = pipeline_options or PipelineOptions()
     for fmt in options.formats:
-        if fmt not in EXTENSIONS:
-            raise ConfigError(f"Unknown format '{fmt}': use {', '.join(EXTENSIONS)}.")
+        handout_format(fmt)
     inputs = select_shard(inputs, options.shard)
     remove_stale_temp_files(options.output)
-    settings = request_fingerprint(pipeline_options, options)
     results: list[FileResult | None] = [None] * len(inputs)
-    pending: list[_Pending] = []
-    for position, item in enumerate(inputs):
-        result, prepared = _prepare(position, item, options, settings)
-        results[position] = result
-        if prepared is not None:
-            pending.append(prepared)
-
-    total_sentences = sum(p.sentences for p in pending)
-    files_done = len(inputs) - len(pending)
-    sentences_done = 0
-
-    def tell() -> None:
-        if progress:
-            progress(files_done, len(inputs), sentences_done, total_sentences)
-
-    tell()
-    memory = memory_from_option(options.memory, options.use_memory) if pending else None
-    round_sentences = 0
+    files_done = sentences_done = round_sentences = 0
+    total_sentences = 0
 
     def on_pipeline(stage: str, done: int, total: int) -> None:
         if pipeline_progress:
@@ -334,20 +299,34 @@ def run_batch(
         if stage == "translate" and progress and total:
             progress(files_done, len(inputs), sentences_done + round_sentences * done // total, total_sentences)
 
-    pipeline = Pipeline(pipeline_options, progress=on_pipeline, memory=memory)
+    # Built before anything is read: unknown model names fail here, and it fingerprints the settings.
+    pipeline = Pipeline(options.pipeline, progress=on_pipeline)
+    settings = request_fingerprint(pipeline, options)
+    pending: list[_Pending] = []
+    for position, item in enumerate(inputs):
+        result, prepared = _prepare(pipeline, position, item, options, settings)
+        results[position] = result
+        if prepared is not None:
+            pending.append(prepared)
+
+    total_sentences = sum(p.sentences for p in pending)
+    files_done = len(inputs) - len(pending)
+
+    def tell() -> None:
+        if progress:
+            progress(files_done, len(inputs), sentences_done, total_sentences)
+
+    tell()
+    pipeline.memory = memory_from_option(options.memory) if pending else None
     try:
-        if pending:
-            # Both models load before any work, so a missing summarizer fails in seconds.
-            pipeline.load_models()
         rounds: dict[int, list[_Pending]] = {}
         for prepared in pending:
             rounds.setdefault(prepared.position // FILES_PER_ROUND, []).append(prepared)
         for _, planned in sorted(rounds.items()):
-            round_started = time.perf_counter()
             batch = []
             for prepared in planned:
                 try:
-                    prepared.digest, prepared.document = _read_document(prepared.item, options)
+                    prepared.digest, prepared.document = _read_document(pipeline, prepared.item)
                     batch.append(prepared)
                 except HandoutError as error:  # changed or removed since the first pass
                     results[prepared.position] = FileResult(str(prepared.item.path), [], "failed", str(error))
@@ -356,16 +335,10 @@ def run_batch(
             if not documents:
                 continue
             round_sentences = sum(len(d.all_sentences()) for d in documents)
-            hits = pipeline.translate_documents(documents)
-            pipeline.summarize_documents(documents)
-            shared = time.perf_counter() - round_started
+            # The first round also loads the models, before any work: a missing summarizer fails in seconds.
+            hits = pipeline.process_many(documents)
             for prepared, hit in zip(batch, hits, strict=True):
-                finished = _finish(pipeline, prepared, hit, options, settings)
-                # The file's own work, plus the round's translating and summarizing shared by sentence count.
-                assert prepared.document is not None
-                share = len(prepared.document.all_sentences()) / max(1, round_sentences)
-                finished.seconds += prepared.seconds + shared * share
-                results[prepared.position] = finished
+                results[prepared.position] = _finish(prepared, hit, options, settings)
                 prepared.document = None  # written: free it
                 files_done += 1
                 tell()
@@ -375,13 +348,13 @@ def run_batch(
     finally:
         report = BatchReport([r for r in results if r is not None], time.perf_counter() - started)
         write_atomic(report_path(options), json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
-        if memory is not None:
-            memory.close()
+        if pipeline.memory is not None:
+            pipeline.memory.close()
     return report
 
 
 def _prepare(
-    position: int, item: BatchInput, options: BatchOptions, settings: str
+    pipeline: Pipeline, position: int, item: BatchInput, options: BatchOptions, settings: str
 ) -> tuple[FileResult, _Pending | None]:
     started = time.perf_counter()
     outputs = [str(p) for p in item.outputs(options.output, options.formats)]
@@ -392,24 +365,11 @@ def _prepare(
     if not options.force and _up_to_date(options, item, digest, settings):
         return FileResult(str(item.path), outputs, "skipped"), None
     try:
-        document = _document(data, item, options)
+        document = pipeline.prepare(data, str(item.path))
     except HandoutError as error:
         return FileResult(str(item.path), [], "failed", str(error), seconds=time.perf_counter() - started), None
-    seconds = time.perf_counter() - started
     result = FileResult(str(item.path), outputs, "failed", "interrupted before it was translated")
-    return result, _Pending(position, item, digest, len(document.all_sentences()), seconds)
-
-
-def _document(data: bytes, item: BatchInput, options: BatchOptions) -> Document:
-    """Decode, parse, clean and segment one input; InputError when nothing is left to translate."""
-    text = normalize_text(decode_bytes(data, where=str(item.path)))
-    document = prepare_document(text, str(item.path), options.input_format, options.clean)
-    if not document.paragraphs and document.title is None:
-        raise InputError(
-            f"{item.path}: nothing is left to translate after cleaning "
-            f"({len(document.dropped)} blocks dropped as blog chrome)."
-        )
-    return document
+    return result, _Pending(position, item, digest, len(document.all_sentences()))
 
 
 def _read(item: BatchInput) -> tuple[bytes, str]:
@@ -421,20 +381,18 @@ def _read(item: BatchInput) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
-def _read_document(item: BatchInput, options: BatchOptions) -> tuple[str, Document]:
+def _read_document(pipeline: Pipeline, item: BatchInput) -> tuple[str, Document]:
     data, digest = _read(item)
-    return digest, _document(data, item, options)
+    return digest, pipeline.prepare(data, str(item.path))
 
 
-def _finish(pipeline: Pipeline, prepared: _Pending, hits: int, options: BatchOptions, settings: str) -> FileResult:
-    """Render and write one translated and summarized document, then its state record."""
+def _finish(prepared: _Pending, hits: int, options: BatchOptions, settings: str) -> FileResult:
+    """Render and write one finished document, then its state record."""
     started = time.perf_counter()
     document, item = prepared.document, prepared.item
     assert document is not None
     outputs = item.outputs(options.output, options.formats)
     try:
-        pipeline.add_vocabulary(document)
-        document.stats.seconds_total = document.stats.seconds_translate + document.stats.seconds_summarize
         for path, fmt in zip(outputs, options.formats):
             write_atomic(path, render(document, fmt))
         state = {
@@ -446,12 +404,12 @@ def _finish(pipeline: Pipeline, prepared: _Pending, hits: int, options: BatchOpt
         write_atomic(_state_path(options, item), json.dumps(state, indent=2) + "\n")
     except HandoutError as error:
         return FileResult(str(item.path), [], "failed", str(error), seconds=time.perf_counter() - started)
-    sentences = len(document.all_sentences())
     return FileResult(
         str(item.path),
         [str(p) for p in outputs],
         "done",
-        sentences=sentences,
+        sentences=len(document.all_sentences()),
         cache_hits=hits,
-        seconds=time.perf_counter() - started,
+        # The document's own share of the pipeline's work (reading it included), then rendering and writing.
+        seconds=document.stats.seconds_total + time.perf_counter() - started,
     )

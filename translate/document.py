@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from translate.options import PipelineOptions
+
 
 @dataclass
 class Sentence:
     source: str
     translation: str | None = None
-    # What the fidelity guard found wrong with the translation (see translate/fidelity.py).
+    # What the fidelity guard found wrong with the translation (see translate/fidelity/guard.py).
     flags: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -69,15 +71,31 @@ class Summary:
 
 @dataclass
 class Stats:
+    """What making one Document cost. Work shared with other documents (a batch round, a server round, loading the
+    models) is shared out in proportion: translation by the sentences translated for each, summaries by words."""
+
     sentences: int = 0
     generated_tokens: int = 0
     # Sentences the guard generated a second time, and what that cost (not in the JSON).
     retried: int = 0
     seconds_retry: float = 0.0
-    seconds_load: float = 0.0
+    seconds_read: float = 0.0  # decoding, parsing, cleaning and segmenting the post
+    seconds_load: float = 0.0  # model loading done while this document was being processed
     seconds_translate: float = 0.0
     seconds_summarize: float = 0.0
-    seconds_total: float = 0.0
+    seconds_vocabulary: float = 0.0  # glossing the learners' word list
+
+    @property
+    def seconds_total(self) -> float:
+        """Everything the pipeline spent on this document, from its bytes to the finished Document (rendering and
+        writing are not in it): the sum of the parts above, so it means the same from every front end."""
+        return (
+            self.seconds_read
+            + self.seconds_load
+            + self.seconds_translate
+            + self.seconds_summarize
+            + self.seconds_vocabulary
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,6 +138,8 @@ class Document:
     settings: dict[str, str] = field(default_factory=dict)
     # The learners' word list (--vocab N), None when not asked for.
     vocabulary: list[VocabularyEntry] | None = None
+    # The options tree it was made with (set by the pipeline); not in the JSON.
+    options: PipelineOptions | None = field(default=None, repr=False)
 
     def all_paragraphs(self) -> list[Paragraph]:
         """Title, body and kept comments, in reading order."""

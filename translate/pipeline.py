@@ -1,57 +1,46 @@
-"""The pipeline: read -> clean -> segment -> translate -> summarize, producing one aligned Document."""
+"""The orchestrator: the one path from a post's bytes to a finished Document, used by run, batch, serve and the API.
+
+    bytes or text --prepare_document--> Document (read, parse, clean, segment)
+                  --Pipeline.process_many--> translated, summarized, word list, stats
+
+Every front end goes through these two: `translate run` one document at a time, `translate
+batch` a round of files at a time, the server a round of requests at a time. So a setting
+such as the word list, or the meaning of a stat, cannot differ between them.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from summarize import extractive_summary, summarize_many
-from translate.cleaning import CleanOptions, clean_post
 from translate.document import Document, Paragraph, Sentence, Stats, Summary
-from translate.engines import EngineOptions
 from translate.errors import InputError
-from translate.fidelity import Glossary, load_glossary, translate_faithfully
-from translate.formats import Block, Format, detect_format, parse_post
-from translate.memory import TranslationMemory, normalize_source, settings_fingerprint
-from translate.reading import normalize_text, read_stream, read_text
-from translate.registry import (
-    EXTRACTIVE,
-    NO_SUMMARY,
-    ModelSpec,
-    Registry,
-    load_registry,
-    model_identity,
-)
-from translate.segment import split_sentences
-from translate.seq2seq import GenerationOptions, Seq2SeqGenerator, Task
-from translate.vocabulary import build_vocabulary
+from translate.fidelity.glossary import Glossary, glossary_from_config, load_glossary
+from translate.fidelity.guard import translate_faithfully
+from translate.fidelity.memory import TranslationMemory, normalize_source, settings_fingerprint
+from translate.fidelity.vocabulary import build_vocabulary
+from translate.models.registry import EXTRACTIVE, NO_SUMMARY, Registry, load_registry
+from translate.models.seq2seq import Seq2SeqGenerator, Task
+from translate.models.spec import ModelSpec, model_identity
+from translate.options import PipelineOptions, ReadOptions
+from translate.text.cleaning import clean_post
+from translate.text.parsing import Block, detect_format, parse_post
+from translate.text.reading import decode_bytes, normalize_text, read_bytes
+from translate.text.segment import split_sentences
+
+log = logging.getLogger(__name__)
 
 # Called as progress(stage, done, total); stage is "load translation", "load summarization",
 # "convert translation", "convert summarization" (first use of CTranslate2 only), "translate"
 # or "summarize".
 Progress = Callable[[str, int, int], None]
 
-
-@dataclass
-class PipelineOptions:
-    """Every setting of a run, gathered once and passed down."""
-
-    model: str | None = None  # models.yaml key or alias, local folder, or hub id; None: the default
-    summarizer: str | None = None  # same, or "extractive" or "none"; None: the default
-    config: Path | None = None  # another models.yaml
-    beams: int | None = None  # None: the model's generation config
-    device: str = "auto"  # auto, cpu or cuda
-    backend: str | None = None  # auto, torch or ctranslate2; None: models.yaml's choice, else auto
-    compute_type: str | None = None  # CTranslate2 quantization; None: int8 on CPU, float16 on CUDA
-    quantize: str | None = None  # torch backend: "int8" dynamic quantization
-    threads: int = 0  # CPU threads per model; 0: all available cores
-    shortlist: bool = False  # CTranslate2 vocabulary shortlist (needs 'translate models shortlist')
-    max_batch_tokens: int = 1024  # padded input tokens per batch
-    summary_sentences: int = 5  # upper bound for the extractive summary
-    vocab: int = 0  # words in the learners' vocabulary list; 0: no list
-    glossary: Path | None = None  # a TSV glossary, on top of the models.yaml one
+STDIN = "-"
 
 
 def _paragraph(block: Block) -> Paragraph:
@@ -61,45 +50,52 @@ def _paragraph(block: Block) -> Paragraph:
 
 
 def prepare_document(
-    text: str,
-    input_name: str = "<text>",
-    input_format: Format | None = None,
-    clean: CleanOptions | None = None,
+    content: str | bytes,
+    name: str = "<text>",
+    read: ReadOptions | None = None,
+    where: str | None = None,
 ) -> Document:
-    """Parse, clean and segment a post: the Document that would be translated, with no model involved.
+    """Decode (bytes), parse, clean and segment a post: the Document that would be translated, with no model involved.
 
-    The format (txt, md, html) comes from the input name's extension or, failing that,
-    from the text itself, unless given.
+    ``name`` labels the post (the handout shows it) and its extension sets the format (txt,
+    md, html) unless ``read.input_format`` does; failing both, the text is sniffed. ``where``
+    names the post in error messages (default: the name). Bytes of any plausible encoding
+    are decoded; InputError says why when they are not text.
     """
+    started = time.perf_counter()
+    read = read or ReadOptions()
+    text = decode_bytes(content, where=where or name) if isinstance(content, bytes) else content
     text = normalize_text(text)
-    clean = clean or CleanOptions()
-    post = parse_post(text, input_format or detect_format(input_name, text))
-    cleaned = clean_post(post, clean)
-    return Document(
-        input=input_name,
+    post = parse_post(text, read.input_format or detect_format(name, text))
+    cleaned = clean_post(post, read.clean)
+    keep_comments = read.clean.keep_comments or read.clean.keep_all
+    document = Document(
+        input=name,
         title=_paragraph(Block(cleaned.title, "heading")) if cleaned.title else None,
         paragraphs=[_paragraph(b) for b in cleaned.paragraphs],
         dropped=cleaned.dropped,
-        comments=[_paragraph(b) for b in cleaned.comments] if clean.keep_comments or clean.keep_all else None,
+        comments=[_paragraph(b) for b in cleaned.comments] if keep_comments else None,
     )
+    document.stats.seconds_read = time.perf_counter() - started
+    return document
 
 
-def load_document(path: str | Path, input_format: Format | None = None, clean: CleanOptions | None = None) -> Document:
+def load_document(path: str | Path, read: ReadOptions | None = None) -> Document:
     """Read, parse, clean and segment a post file; "-" reads standard input."""
-    if str(path) == "-":
-        import sys
-
-        return prepare_document(read_stream(sys.stdin.buffer), "<stdin>", input_format, clean)
-    return prepare_document(read_text(path), str(path), input_format, clean)
+    if str(path) == STDIN:
+        return prepare_document(sys.stdin.buffer.read(), "<stdin>", read, where="standard input")
+    return prepare_document(read_bytes(path), str(path), read)
 
 
-def require_text(document: Document, advice: str) -> None:
-    """Raise InputError when cleaning left nothing to translate; advice says what the user can do."""
+def require_text(document: Document) -> Document:
+    """The document, or InputError when cleaning left nothing to translate (with what the user can do)."""
     if not document.paragraphs and document.title is None:
         raise InputError(
             f"{document.input}: nothing is left to translate after cleaning "
-            f"({len(document.dropped)} blocks dropped as blog chrome). {advice}"
+            f"({len(document.dropped)} blocks dropped as blog chrome). 'translate clean' shows what was dropped "
+            "and why; --keep-all (keep_all over HTTP) translates every block."
         )
+    return document
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -109,7 +105,7 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 class Pipeline:
     """Models loaded once, then any number of posts translated and summarized.
 
-    >>> pipeline = Pipeline(PipelineOptions(summarizer="extractive"))
+    >>> pipeline = Pipeline(PipelineOptions(models=ModelOptions(summarizer="extractive")))
     >>> document = pipeline.run("post.txt")
     """
 
@@ -122,16 +118,19 @@ class Pipeline:
         self.options = options or PipelineOptions()
         self.memory = memory  # finished translations to reuse, and to add to
         self.progress = progress or _no_progress
-        self.registry: Registry = load_registry(self.options.config)
-        self.translation_spec: ModelSpec = self.registry.resolve(self.options.model, "translation")
-        summarizer = self.options.summarizer or self.registry.defaults["summarization"]
+        models = self.options.models
+        self.registry: Registry = load_registry(models.config)
+        self.translation_spec: ModelSpec = self.registry.resolve(models.translation, "translation")
+        summarizer = models.summarizer or self.registry.defaults["summarization"]
         self.summary_method = {EXTRACTIVE: "extractive", NO_SUMMARY: None}.get(summarizer, "abstractive")
         self.summarization_spec: ModelSpec | None = (
             self.registry.resolve(summarizer, "summarization") if self.summary_method == "abstractive" else None
         )
-        self.glossary: Glossary = self.registry.glossary
-        if self.options.glossary is not None:
-            self.glossary = self.glossary.merged(load_glossary(self.options.glossary))
+        self.glossary: Glossary = glossary_from_config(
+            self.registry.glossary, self.registry.path.parent, str(self.registry.path)
+        )
+        if models.glossary is not None:
+            self.glossary = self.glossary.merged(load_glossary(models.glossary))
         # Models load on first use, so that building a Pipeline is cheap.
         self._translator: Seq2SeqGenerator | None = None
         self._summarizer: Seq2SeqGenerator | None = None
@@ -139,18 +138,14 @@ class Pipeline:
         # Things a user should know about how models run (an 'auto' backend falling back, ...).
         self.notes: list[str] = []
 
+    # --- models ------------------------------------------------------------------------------
+
     def _load(self, spec: ModelSpec, task: Task) -> Seq2SeqGenerator:
         started = time.perf_counter()
         self.progress(f"load {task}", 0, 1)
-        options = self.options
-        engine = EngineOptions(
-            backend=options.backend,
-            device=options.device,
-            compute_type=options.compute_type,
-            quantize=options.quantize,
-            threads=options.threads,
-            # The shortlist is built from a translation model's vocabularies; summaries use the full one.
-            shortlist=options.shortlist and task == "translation",
+        # The shortlist is built from a translation model's vocabularies; summaries use the full one.
+        engine = dataclasses.replace(
+            self.options.engine, shortlist=self.options.engine.shortlist and task == "translation"
         )
         converting: list[bool] = []
 
@@ -158,16 +153,12 @@ class Pipeline:
             converting.append(True)
             self.progress(f"convert {task}", 0, 1)
 
-        generator = Seq2SeqGenerator(
-            spec,
-            GenerationOptions(beams=options.beams, max_batch_tokens=options.max_batch_tokens, engine=engine),
-            task=task,
-            on_convert=on_convert,
-        )
+        generator = Seq2SeqGenerator(spec, self.options.generation, engine, task=task, on_convert=on_convert)
         if converting:
             self.progress(f"convert {task}", 1, 1)
         if generator.note:
             self.notes.append(generator.note)
+            log.info("%s", generator.note)
         self.progress(f"load {task}", 1, 1)
         self.seconds_load += time.perf_counter() - started
         return generator
@@ -201,18 +192,58 @@ class Pipeline:
             }
         )
 
-    def translate_document(self, document: Document) -> Document:
-        """Fill in the translation of every sentence, title included."""
-        self.translate_documents([document])
+    # --- the ways in ---------------------------------------------------------------------------
+
+    def prepare(self, content: str | bytes, name: str = "<text>", where: str | None = None) -> Document:
+        """prepare_document with this pipeline's reading options, refusing a post with nothing left to translate."""
+        return require_text(prepare_document(content, name, self.options.read, where))
+
+    def run(self, path: str | Path) -> Document:
+        """Read, clean, segment, translate and summarize one post file ("-": standard input)."""
+        return self.process(require_text(load_document(path, self.options.read)))
+
+    def run_text(self, text: str, name: str = "<text>") -> Document:
+        """The same for text already in memory."""
+        return self.process(self.prepare(text, name))
+
+    def process(self, document: Document) -> Document:
+        """Translate and finish one prepared Document."""
+        self.process_many([document])
         return document
 
-    def translate_documents(self, documents: list[Document]) -> list[int]:
-        """Translate the sentences of several documents together; returns each document's memory hits.
+    # --- the orchestration -------------------------------------------------------------------
 
-        Every distinct sentence is translated once, in one batch plan across all the documents,
-        unless the translation memory has it. A repeated sentence counts as a hit. Each
-        document's stats get its share of the work, in proportion to the sentences translated for it.
+    def process_many(self, documents: Sequence[Document], handouts: bool | Sequence[bool] = True) -> list[int]:
+        """Turn prepared Documents into finished ones together; returns each document's memory hits.
+
+        All their sentences go through one batch plan (each distinct sentence once, the
+        translation memory first). A handout (``handouts`` True, or True at its position) is
+        also summarized (summaries share the model's batches) and gets the word list that
+        HandoutOptions.vocab asks for; a snippet (False) is only translated. Every document's
+        stats get its share of the shared work, and it carries the options it was made with.
         """
+        documents = list(documents)
+        wanted = [handouts] * len(documents) if isinstance(handouts, bool) else list(handouts)
+        if len(wanted) != len(documents):
+            raise ValueError("handouts must say, for each document, whether it is a handout")
+        load_before = self.seconds_load
+        # Both models load before any work, so a missing summarizer fails in seconds,
+        # not after the whole translation.
+        self.load_models()
+        loading = self.seconds_load - load_before
+        hits = self._translate(documents)
+        finished = [d for d, handout in zip(documents, wanted) if handout]
+        self._summarize(finished)
+        for document in finished:
+            self._add_vocabulary(document)
+        sentences = [len(d.all_sentences()) for d in documents]
+        for document, count in zip(documents, sentences):
+            document.stats.seconds_load += loading * count / (sum(sentences) or 1)
+            document.options = self.options
+        return hits
+
+    def _translate(self, documents: list[Document]) -> list[int]:
+        """Fill in every sentence's translation, titles and comments included, in one batch plan."""
         owners: list[tuple[int, Sentence]] = []
         counts = [0] * len(documents)
         for number, document in enumerate(documents):
@@ -270,13 +301,8 @@ class Pipeline:
             document.stats.seconds_retry += work.seconds_retry * share
         return hits
 
-    def summarize_document(self, document: Document) -> Document:
-        """Summarize the English translation of the body (not the title)."""
-        self.summarize_documents([document])
-        return document
-
-    def summarize_documents(self, documents: list[Document]) -> None:
-        """Summarize several documents; abstractive summaries share the model's batches."""
+    def _summarize(self, documents: list[Document]) -> None:
+        """Summarize the English of each body (not the title); abstractive summaries share the model's batches."""
         english = [
             [s.translation for p in d.paragraphs if p.kind != "code" for s in p.sentences if s.translation]
             for d in documents
@@ -284,12 +310,12 @@ class Pipeline:
         if self.summary_method == "extractive":
             for document, sentences in zip(documents, english):
                 started = time.perf_counter()
-                text = extractive_summary(sentences, max_sentences=self.options.summary_sentences)
+                text = extractive_summary(sentences, max_sentences=self.options.handout.summary_sentences)
                 document.summary = Summary(text=text, method="extractive", model="textrank") if text else None
                 document.summarization_model = "textrank" if text else None
                 document.stats.seconds_summarize += time.perf_counter() - started
         elif self.summary_method == "abstractive" and any(english):
-            summarizer = self.summarizer  # loads the model, which counts as load time
+            summarizer = self.summarizer
             assert summarizer is not None and self.summarization_spec is not None
             started = time.perf_counter()
             texts = summarize_many(english, summarizer, lambda done, total: self.progress("summarize", done, total))
@@ -302,38 +328,10 @@ class Pipeline:
                 # The shared time, by each document's share of the text.
                 document.stats.seconds_summarize += seconds * len(" ".join(sentences).split()) / words
 
-    def add_vocabulary(self, document: Document) -> Document:
-        """The learners' word list, when PipelineOptions.vocab asks for one."""
-        if self.options.vocab > 0:
-            translator = self.translator
-            document.vocabulary = build_vocabulary(document, self.options.vocab, translator.generate, self.glossary)
-        return document
-
-    def process(self, document: Document) -> Document:
-        """Translate and summarize a prepared Document."""
-        require_text(document, f"Run 'translate clean {document.input}' to see what was dropped and why.")
-        started = time.perf_counter()
-        load_before = self.seconds_load
-        # Both models load before any work, so a missing summarizer fails in seconds,
-        # not after the whole translation.
-        self.load_models()
-        self.translate_document(document)
-        self.summarize_document(document)
-        self.add_vocabulary(document)
-        document.stats.seconds_load = self.seconds_load - load_before
-        document.stats.seconds_total = time.perf_counter() - started
-        return document
-
-    def run(self, path: str | Path, input_format: Format | None = None, clean: CleanOptions | None = None) -> Document:
-        """Read, clean, segment, translate and summarize one post file."""
-        return self.process(load_document(path, input_format, clean))
-
-    def run_text(
-        self,
-        text: str,
-        input_name: str = "<text>",
-        input_format: Format | None = None,
-        clean: CleanOptions | None = None,
-    ) -> Document:
-        """The same for text already in memory."""
-        return self.process(prepare_document(text, input_name, input_format, clean))
+    def _add_vocabulary(self, document: Document) -> None:
+        """The learners' word list, when HandoutOptions.vocab asks for one."""
+        count = self.options.handout.vocab
+        if count > 0:
+            started = time.perf_counter()
+            document.vocabulary = build_vocabulary(document, count, self.translator.generate, self.glossary)
+            document.stats.seconds_vocabulary += time.perf_counter() - started

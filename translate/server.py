@@ -29,13 +29,11 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from translate.cleaning import CleanOptions
 from translate.document import Document
 from translate.errors import ConfigError, HandoutError, InputError, ModelLoadError
-from translate.output import EXTENSIONS
-from translate.pipeline import Pipeline, PipelineOptions, prepare_document, require_text
-from translate.reading import decode_bytes
-from translate.render import HandoutFormat, render
+from translate.options import CleanOptions, MemoryOptions, PipelineOptions, ReadOptions
+from translate.pipeline import prepare_document, require_text
+from translate.render import HANDOUT_FORMATS, HandoutFormat, handout_format
 from translate.service import (
     ServiceBusy,
     ServiceOptions,
@@ -44,12 +42,14 @@ from translate.service import (
     State,
     TranslationService,
 )
-from translate.snippets import parse_snippet
+from translate.text.snippets import parse_snippet
+from translate.version import __version__
 
-log = logging.getLogger("translate.serve")
+log = logging.getLogger(__name__)
 
 API_KEY_ENV = "HANDOUT_API_KEY"
-_OPTIONS_ENV = "HANDOUT_SERVE_OPTIONS"  # how `--workers N` hands the options to each worker process
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+OPTIONS_ENV = "HANDOUT_SERVE_OPTIONS"  # how `--workers N` hands the options to each worker process
 
 
 @dataclass
@@ -143,16 +143,6 @@ class SummaryResponse(BaseModel):
     model: str | None
     sentences: int
 
-
-MEDIA_TYPES = {
-    "json": "application/json",
-    "html": "text/html; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "tmx": "application/x-tmx+xml",
-    "xliff": "application/xliff+xml",
-}
 
 LANGUAGES = [Language(code="sv", name="Swedish", targets=["en"])]
 
@@ -426,28 +416,29 @@ async def _post_document(request: Request, char_limit: int) -> Document:
 
     fields = await _fields(request)
     upload = fields.pop("file", None)
+    content: str | bytes
+    where: str | None = None
     if isinstance(upload, list):
         raise HTTPException(400, "Send one file per request.")
     if isinstance(upload, UploadFile):
-        name = _safe_name(upload.filename or "", "upload.txt")
-        data = await upload.read()
-        fields.setdefault("name", name)
-        # prepare_document normalizes the text, as for a file read from disk.
-        fields["text"] = await run_in_threadpool(decode_bytes, data, f"The uploaded file {name}")
+        fields.setdefault("name", _safe_name(upload.filename or "", "upload.txt"))
+        fields["text"] = ""  # the upload is the text; validated below with the other fields
+        content = await upload.read()
+        where = f"The uploaded file {_safe_name(upload.filename or '', 'upload.txt')}"
     elif upload is not None:
         raise HTTPException(400, "'file' must be an uploaded file (multipart/form-data); send text as 'text'.")
     post = _validated(HandoutRequest, fields)
-    if not post.text.strip():
-        raise InputError("The post is empty: there is nothing to translate.")
-    name = _safe_name(post.name)
-    document = await run_in_threadpool(
-        prepare_document,
-        post.text,
-        name,
-        None if post.input_format == "auto" else post.input_format,
-        CleanOptions(keep_comments=post.keep_comments, keep_all=post.keep_all),
+    if upload is None:
+        if not post.text.strip():
+            raise InputError("The post is empty: there is nothing to translate.")
+        content = post.text
+    read = ReadOptions(
+        input_format=None if post.input_format == "auto" else post.input_format,
+        clean=CleanOptions(keep_comments=post.keep_comments, keep_all=post.keep_all),
     )
-    require_text(document, "Send keep_all=true to translate everything.")
+    # The same bytes -> Document path as `translate run` and `translate batch`.
+    document = await run_in_threadpool(prepare_document, content, _safe_name(post.name), read, where)
+    require_text(document)
     _check_size(document.source_characters(), char_limit)
     return document
 
@@ -457,8 +448,6 @@ async def _post_document(request: Request, char_limit: int) -> Document:
 
 def create_app(service: TranslationService, options: ServerOptions | None = None, own_service: bool = True) -> FastAPI:
     """The FastAPI application over a service; with own_service, it starts the service and closes it at shutdown."""
-    from translate import __version__
-
     options = options or ServerOptions()
 
     @asynccontextmanager
@@ -520,7 +509,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         _check_size(sum(s.document.source_characters() for s in snippets), options.char_limit)
         documents = [s.document for s in snippets if s.document.paragraphs]
         if documents:
-            await service.process(documents)
+            await service.process(documents, handout=False)
         translated = [s.translated() for s in snippets]
         answer: dict[str, Any] = {"translatedText": translated if isinstance(body.q, list) else translated[0]}
         if body.alternatives:
@@ -534,7 +523,10 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
 
     @app.post(
         "/v1/handout",
-        responses={**_ERRORS, 200: {"content": {t: {} for t in MEDIA_TYPES.values()}, "description": "The handout."}},
+        responses={
+            **_ERRORS,
+            200: {"content": {f.media_type: {} for f in HANDOUT_FORMATS.values()}, "description": "The handout."},
+        },
         openapi_extra=_POST_BODY,
         tags=["Handouts"],
     )
@@ -546,14 +538,14 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
     ) -> Response:
         """A bilingual handout of a post (text or an uploaded file): cleaned, translated, summarized, rendered."""
         document = await _post_document(request, options.char_limit)
-        await service.process([document], summarize=True)
-        fmt = format.value
-        content = await run_in_threadpool(render, document, fmt)
+        await service.process([document], handout=True)
+        info = handout_format(format.value)
+        content = await run_in_threadpool(info.render, document)
         stem = document.input.rsplit(".", 1)[0] if "." in document.input else document.input
-        filename = f"{_safe_name(stem, 'post')}.handout{EXTENSIONS[fmt]}"
+        filename = f"{_safe_name(stem, 'post')}.handout{info.extension}"
         return Response(
             content,
-            media_type=MEDIA_TYPES[fmt],
+            media_type=info.media_type,
             headers={"Content-Disposition": _content_disposition(filename)},
         )
 
@@ -563,7 +555,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
     async def summarize_post(request: Request) -> SummaryResponse:
         """An English summary of a Swedish post (the post is cleaned and translated first)."""
         document = await _post_document(request, options.char_limit)
-        await service.process([document], summarize=True)
+        await service.process([document], handout=True)
         summary = document.summary
         return SummaryResponse(
             input=document.input,
@@ -598,10 +590,6 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
 # --- running it ------------------------------------------------------------------------------
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-
 def _log_state(state: State, detail: str) -> None:
     if state == "loading":
         log.info("loading the models")
@@ -611,22 +599,37 @@ def _log_state(state: State, detail: str) -> None:
         log.error("the models failed to load: %s", detail)
 
 
+def worker_environment(options: ServerOptions) -> dict[str, str]:
+    """What the entry point puts into os.environ before serve() with --workers N: each worker process builds its
+    service from it (uvicorn's workers are new processes that only share the environment)."""
+    return {OPTIONS_ENV: _options_to_json(options)}
+
+
 def serve(options: ServerOptions) -> None:
-    """Run the server until Ctrl-C or SIGTERM; raises ModelLoadError if the models fail to load."""
+    """Run the server until Ctrl-C or SIGTERM; raises ModelLoadError if the models fail to load.
+
+    Logging is the caller's to configure (the CLI sends it to stderr). With several workers
+    the caller first puts worker_environment(options) into os.environ.
+    """
     import uvicorn
 
-    _configure_logging()
     common: dict[str, Any] = {
         "host": options.host,
         "port": options.port,
         "access_log": False,  # the guard logs requests without their query strings
+        "log_config": None,  # uvicorn's loggers go where the caller's logging sends them
         "log_level": "info",
         "timeout_graceful_shutdown": int(options.service.timeout),
     }
     if options.workers > 1:
-        # Each worker process builds its own service from the options in its environment.
+        if os.environ.get(OPTIONS_ENV) != _options_to_json(options):
+            raise ConfigError(
+                "serve() with several workers hands its options to them through the environment: "
+                "put worker_environment(options) into os.environ first."
+            )
+        from translate.pipeline import Pipeline
+
         Pipeline(options.pipeline)  # unknown model names fail here, once, rather than in every worker
-        os.environ[_OPTIONS_ENV] = _options_to_json(options)
         uvicorn.run("translate.server:app_from_environment", factory=True, workers=options.workers, **common)
         return
     server: uvicorn.Server | None = None
@@ -647,28 +650,35 @@ def serve(options: ServerOptions) -> None:
 
 
 def app_from_environment() -> FastAPI:
-    """The application of one `--workers` process, built from the options its parent put in the environment."""
-    _configure_logging()
-    options = _options_from_json(os.environ[_OPTIONS_ENV])
+    """The application of one `--workers` process, built from the options its parent put in the environment.
+
+    This is that process's entry point, so it sets up its logging, as `translate serve` does in the parent.
+    """
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    options = _options_from_json(os.environ[OPTIONS_ENV])
     return create_app(TranslationService(options.pipeline, options.service, on_state=_log_state), options)
 
 
 def _options_to_json(options: ServerOptions) -> str:
-    data = dataclasses.asdict(options)
-    data["api_keys"] = sorted(options.api_keys)
-    return json.dumps(data, default=str)
+    data = {
+        **{f.name: getattr(options, f.name) for f in dataclasses.fields(options)},
+        "api_keys": sorted(options.api_keys),
+        "cors_origins": list(options.cors_origins),
+        "service": dataclasses.asdict(options.service),
+        "pipeline": options.pipeline.to_dict(),
+    }
+    return json.dumps(data, default=str, sort_keys=True)
 
 
 def _options_from_json(text: str) -> ServerOptions:
     data = json.loads(text)
-
-    def paths(values: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
-        return {k: (Path(v) if k in names and v is not None else v) for k, v in values.items()}
-
+    service = data["service"]
+    memory = service.pop("memory")
+    service["memory"] = MemoryOptions(Path(memory["path"]) if memory["path"] else None, memory["enabled"])
     return ServerOptions(
         **{k: v for k, v in data.items() if k not in ("api_keys", "cors_origins", "service", "pipeline")},
         api_keys=frozenset(data["api_keys"]),
         cors_origins=tuple(data["cors_origins"]),
-        service=ServiceOptions(**paths(data["service"], ("memory",))),
-        pipeline=PipelineOptions(**paths(data["pipeline"], ("config", "glossary"))),
+        service=ServiceOptions(**service),
+        pipeline=PipelineOptions.from_dict(data["pipeline"]),
     )

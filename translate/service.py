@@ -3,8 +3,9 @@ a time.
 
 Requests from any number of threads or event loops are queued as jobs. The worker takes
 everything waiting, up to a token budget, after a short collection window, and translates
-the sentences of all those jobs in one batch plan (Pipeline.translate_documents: repeated
-sentences once, the translation memory first), then summarizes the ones that asked for it.
+them all through the pipeline's one orchestration (Pipeline.process_many: every sentence of
+the round in one batch plan, repeated sentences once, the translation memory first; then the
+summary and word list of the jobs that are handouts).
 While a round runs, new requests pile up and become the next round, so the busier the
 service, the fuller its batches. The queue is bounded: when it is full, a request is
 refused at once (ServiceBusy) instead of waiting without end.
@@ -20,16 +21,16 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from translate.document import Document
 from translate.errors import HandoutError
-from translate.memory import memory_from_option
-from translate.pipeline import Pipeline, PipelineOptions
+from translate.fidelity.memory import memory_from_option
+from translate.options import MemoryOptions, PipelineOptions
+from translate.pipeline import Pipeline
 
-log = logging.getLogger("translate.serve")
+log = logging.getLogger(__name__)
 
 State = Literal["starting", "loading", "ready", "failed", "closed"]
 
@@ -45,8 +46,7 @@ class ServiceOptions:
     batch_window: float = 0.05
     batch_tokens: int = 8192  # source tokens per round (a round's sentences are then batched by the generator)
     timeout: float = 120.0  # seconds a request may wait for its result, queueing included
-    memory: Path | None = None  # translation memory file; None: the default one in the user cache
-    use_memory: bool = True
+    memory: MemoryOptions = field(default_factory=MemoryOptions)
 
 
 class ServiceBusy(HandoutError):
@@ -68,7 +68,7 @@ class ServiceUnavailable(HandoutError):
 @dataclass
 class _Job:
     documents: list[Document]
-    summarize: bool
+    handout: bool  # summary and word list too (a post), or only the translation (a snippet)
     tokens: int
     future: concurrent.futures.Future[list[Document]]
     submitted: float
@@ -82,9 +82,9 @@ def _rough_tokens(text: str) -> int:
 class TranslationService:
     """Models loaded once; requests queued, batched together in rounds, answered in order of arrival.
 
-    >>> service = TranslationService(PipelineOptions(summarizer="extractive"))
+    >>> service = TranslationService(PipelineOptions(models=ModelOptions(summarizer="extractive")))
     >>> service.start()
-    >>> documents = await service.process([document], summarize=True)
+    >>> documents = await service.process([document], handout=True)
     """
 
     def __init__(
@@ -151,8 +151,8 @@ class TranslationService:
 
     # --- requests -------------------------------------------------------------------------
 
-    def submit(self, documents: list[Document], summarize: bool = False) -> concurrent.futures.Future[list[Document]]:
-        """Queue documents for translation (and summary); the future gives them back, filled in."""
+    def submit(self, documents: list[Document], handout: bool = False) -> concurrent.futures.Future[list[Document]]:
+        """Queue documents for translation (handouts: and summary and word list); the future gives them back."""
         if self.state in ("failed", "closed"):
             raise ServiceUnavailable(self._unavailable_message())
         count = self._count_tokens
@@ -166,14 +166,14 @@ class TranslationService:
                     f"Try again in {retry_after} s.",
                     retry_after,
                 )
-            self._pending.append(_Job(documents, summarize, tokens, future, time.monotonic()))
+            self._pending.append(_Job(documents, handout, tokens, future, time.monotonic()))
             self._condition.notify_all()
         return future
 
-    async def process(self, documents: list[Document], summarize: bool = False) -> list[Document]:
+    async def process(self, documents: list[Document], handout: bool = False) -> list[Document]:
         """Queue documents and wait for them, at most ServiceOptions.timeout seconds (ServiceTimeout)."""
         # Counting tokens takes a while for a long text: not on the event loop.
-        future = await asyncio.to_thread(self.submit, documents, summarize)
+        future = await asyncio.to_thread(self.submit, documents, handout)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.options.timeout)
         except asyncio.TimeoutError:
@@ -236,7 +236,7 @@ class TranslationService:
         """Open the memory and load the models; on failure, refuse everything queued and say why."""
         try:
             # SQLite connections belong to the thread that opens them: the memory is opened here.
-            self.pipeline.memory = memory_from_option(self.options.memory, self.options.use_memory)
+            self.pipeline.memory = memory_from_option(self.options.memory)
             self.pipeline.load_models()
             self._count_tokens = self.pipeline.translator.count_tokens
         except Exception as error:  # noqa: BLE001 - reported through /health and to every waiting request
@@ -301,17 +301,10 @@ class TranslationService:
         log.info("round %d: %d requests, %d sentences, %.2f s", self.rounds, len(jobs), sentences, seconds)
 
     def _translate(self, jobs: list[_Job]) -> None:
-        started = time.perf_counter()
         documents = [d for job in jobs for d in job.documents]
-        hits = self.pipeline.translate_documents(documents)
-        to_summarize = [d for job in jobs if job.summarize for d in job.documents]
-        if to_summarize:
-            self.pipeline.summarize_documents(to_summarize)
-        seconds = time.perf_counter() - started
+        hits = self.pipeline.process_many(documents, [job.handout for job in jobs for _ in job.documents])
         self.sentences_reused += sum(hits)
         for job in jobs:
-            for document in job.documents:
-                document.stats.seconds_total = seconds
             if not job.future.done():
                 job.future.set_result(job.documents)
             self.requests_done += 1

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from translate.errors import OutputError
+from translate.render.formats import handout_format
 
 
 def _process_umask() -> int:
@@ -20,22 +21,13 @@ def _process_umask() -> int:
 
 _UMASK = _process_umask()
 
-EXTENSIONS = {
-    "html": ".html",
-    "md": ".md",
-    "json": ".json",
-    "pdf": ".pdf",
-    "docx": ".docx",
-    "tmx": ".tmx",
-    "xliff": ".xlf",
-}
 STDIO = "-"
 
 
 def default_output_path(input_path: str | Path, fmt: str) -> Path:
     """post.txt -> post.handout.html, next to the post."""
     path = Path(input_path)
-    return path.with_name(f"{path.stem}.handout{EXTENSIONS[fmt]}")
+    return path.with_name(f"{path.stem}.handout{handout_format(fmt).extension}")
 
 
 def resolve_output(input_path: str, output: str | None, fmt: str) -> Path | None:

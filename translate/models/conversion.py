@@ -19,14 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from translate.cache import cache_root
 from translate.errors import ConfigError, ModelLoadError
-from translate.registry import (
-    ModelSpec,
-    is_available,
-    load_failure_message,
-    model_identity,
-    require_hub_connection,
-)
+from translate.models.hub import is_available, load_failure_message, require_hub_connection
+from translate.models.spec import ModelSpec, model_identity
 
 # Files of a model folder that are weights; everything else (tokenizer, configs) is
 # small and is copied next to the converted model.
@@ -43,15 +39,6 @@ COMPUTE_TYPES = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16
 
 class ConversionError(ModelLoadError):
     """The model could not be converted (an architecture CTranslate2 lacks, or ctranslate2 missing)."""
-
-
-def cache_root() -> Path:
-    """Where converted models live: $HANDOUT_CACHE_DIR, else the user's cache folder."""
-    if env := os.environ.get("HANDOUT_CACHE_DIR"):
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("sv2en-handout"))
 
 
 @dataclass(frozen=True)
@@ -201,10 +188,6 @@ def _ctranslate2_version() -> str:
 
 
 def _convert_into(folder: Path, scratch: Path, compute_type: str) -> None:
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
     model_folder = scratch / "model"
     _Converter(str(folder)).convert(str(model_folder), quantization=compute_type, force=True)
     for item in model_folder.iterdir():

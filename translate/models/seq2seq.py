@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from translate.engines import EngineOptions, load_engine
-from translate.registry import ModelSpec
-from translate.segment import split_to_fit
+from translate.models.engines import load_engine
+from translate.models.spec import ModelSpec
+from translate.options import EngineOptions, GenerationOptions
+from translate.text.segment import split_to_fit
 
 # Called with (pieces done, pieces in all) after each batch.
 ProgressCallback = Callable[[int, int], None]
@@ -29,22 +29,6 @@ OUTPUT_RATIO = 2.0
 OUTPUT_SLACK = 10
 
 
-@dataclass
-class GenerationOptions:
-    """What the caller may override; everything else comes from the model's generation config."""
-
-    beams: int | None = None
-    # Padded input tokens per batch, and beam rows (sentences x beams) per batch. Small
-    # batches win on a CPU: a batch decodes until its longest sentence's cap, and every row
-    # keeps its own attention cache, so memory grows with rows x length. In
-    # benchmarks/speed.py (CTranslate2 int8, 2 cores, 4 beams) batches of 6-8 sentences were
-    # as fast as 16 and about 3x faster per token than 64, with the lowest peak memory.
-    max_batch_tokens: int = 1024
-    max_batch_rows: int = 24
-    max_batch_sentences: int | None = None  # overrides max_batch_rows // beams when set
-    engine: EngineOptions = field(default_factory=EngineOptions)
-
-
 class Seq2SeqGenerator:
     """A loaded seq2seq model with batched, length-sorted, never-truncating generate()."""
 
@@ -52,13 +36,14 @@ class Seq2SeqGenerator:
         self,
         spec: ModelSpec,
         options: GenerationOptions | None = None,
+        engine: EngineOptions | None = None,
         task: Task = "translation",
         on_convert: Callable[[], None] | None = None,
     ) -> None:
         self.spec = spec
         self.task = task
         self.options = options or GenerationOptions()
-        self.tokenizer, self.engine, self.note = load_engine(spec, self.options.engine, on_convert)
+        self.tokenizer, self.engine, self.note = load_engine(spec, engine or EngineOptions(), on_convert)
         self.generated_tokens = 0
 
     @property

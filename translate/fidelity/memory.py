@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from translate.errors import ConfigError
-from translate.formats import squash_whitespace
+from translate.options import MemoryOptions
+from translate.text.parsing import squash_whitespace
 
 # Bump when masking, restoring or the guard change what a sentence's final translation is.
 FIDELITY_VERSION = 1
@@ -32,7 +33,7 @@ FILE_NAME = "translation-memory.sqlite3"
 
 def default_memory_path() -> Path:
     """$HANDOUT_CACHE_DIR/translation-memory.sqlite3, else the same in the user's cache folder."""
-    from translate.conversion import cache_root
+    from translate.cache import cache_root
 
     return cache_root() / FILE_NAME
 
@@ -127,8 +128,9 @@ def _retry_while_locked(statement: Callable[[], object], seconds: float = 60.0) 
             time.sleep(0.05)
 
 
-def memory_from_option(path: str | Path | None, enabled: bool) -> TranslationMemory | None:
+def memory_from_option(options: MemoryOptions) -> TranslationMemory | None:
     """--memory PATH / --no-memory as a TranslationMemory (the default file when no path)."""
-    if not enabled:
+    if not options.enabled:
         return None
+    path = options.path
     return TranslationMemory(Path(os.path.expanduser(str(path))) if path else default_memory_path())

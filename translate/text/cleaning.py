@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from translate.document import DroppedBlock
-from translate.formats import LIST_ITEM, Block, ParsedPost, parse_plain_text
+from translate.options import CleanOptions
+from translate.text.parsing import LIST_ITEM, Block, ParsedPost, parse_plain_text
 
 # Blocks longer than this are prose even if they mention "Gilla" or "Facebook".
 MAX_CHROME_WORDS = 25
@@ -198,14 +199,6 @@ _SENTENCE_END = re.compile(r"[.!?…:;,]['\"”’»)\]]*$")
 # A title may end in a question mark ("Bästa tiden för gäddfiske?"), not in other punctuation.
 _NOT_TITLE_END = re.compile(r"[.!…:;,]['\"”’»)\]]*$")
 _EMAIL_SIGNATURE = re.compile(r"^--\s*$")
-
-
-@dataclass
-class CleanOptions:
-    """How much cleaning to do."""
-
-    keep_comments: bool = False  # keep the comments below a post, as their own section
-    keep_all: bool = False  # no cleaning at all: every block is kept
 
 
 @dataclass

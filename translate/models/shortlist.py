@@ -19,8 +19,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from translate.conversion import HF_FOLDER, ConvertedModel
 from translate.errors import ConfigError
+from translate.models.conversion import HF_FOLDER, ConvertedModel
 
 DEFAULT_SIZE = 8000
 VMAP = "vmap.txt"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import BinaryIO
 
 from translate.errors import InputError
 
@@ -69,20 +68,19 @@ def decode_bytes(data: bytes, where: str = "input") -> str:
     return text
 
 
-def read_stream(stream: BinaryIO, where: str = "standard input") -> str:
-    """Read a post from a binary stream such as sys.stdin.buffer."""
-    return normalize_text(decode_bytes(stream.read(), where=where))
-
-
-def read_text(path: str | Path) -> str:
-    """Read a post from disk: detect its encoding, decode and normalize it."""
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, or InputError saying why they cannot be had."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file.")
     if path.is_dir():
         raise InputError(f"{path} is a folder, not a file.")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise InputError(f"{path} could not be read: {error.strerror or error}.") from error
-    return normalize_text(decode_bytes(data, where=str(path)))
+
+
+def read_text(path: str | Path) -> str:
+    """Read a text file from disk: detect its encoding, decode and normalize it."""
+    return normalize_text(decode_bytes(read_bytes(path), where=str(path)))

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from translate.errors import InputError
+from translate.options import INPUT_FORMATS
+from translate.options import InputFormat as Format
 
-Format = Literal["txt", "md", "html"]
-INPUT_FORMATS: tuple[str, ...] = ("txt", "md", "html")
 Kind = Literal["paragraph", "heading", "list-item", "quote", "code"]
 
 _EXTENSIONS: dict[str, Format] = {

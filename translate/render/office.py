@@ -9,10 +9,12 @@ styles carry their language, so Word's spelling check and hyphenation use the ri
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 from translate.document import Document, Paragraph
-from translate.fidelity import FLAG_EXPLANATIONS
+from translate.fidelity.guard import FLAG_EXPLANATIONS
+from translate.render.footer import footer_text
 
 
 def _language(style: Any, tag: str) -> None:
@@ -85,7 +87,7 @@ def _pairs_table(docx: Any, paragraphs: list[Paragraph]) -> None:
                 run.style = docx.styles["Handout Flagged"]
 
 
-def render_docx(document: Document, today: str) -> bytes:
+def render_docx(document: Document) -> bytes:
     from docx import Document as WordDocument
 
     docx = WordDocument()
@@ -118,10 +120,8 @@ def render_docx(document: Document, today: str) -> bytes:
             swedish.paragraphs[0].style = docx.styles["Handout Swedish"]
             english.paragraphs[0].text = entry.english
             english.paragraphs[0].style = docx.styles["Handout English"]
-    from translate.render import footer_text
-
     footer = docx.sections[0].footer.paragraphs[0]
-    footer.text = footer_text(document, today)
+    footer.text = footer_text(document, date.today().isoformat())
     footer.style = docx.styles["Handout Note"]
     buffer = io.BytesIO()
     docx.save(buffer)

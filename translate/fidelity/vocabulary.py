@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from translate.document import Document, VocabularyEntry
-from translate.fidelity import Glossary
+from translate.fidelity.glossary import Glossary
 
 # Common Swedish function words and very frequent verbs and adverbs: not vocabulary worth a list.
 STOPWORDS = frozenset(

@@ -1,8 +1,11 @@
-"""Engines: run batches of token ids through a seq2seq model with torch (transformers) or CTranslate2.
+"""Engines: run batches of token ids through a seq2seq model with torch (transformers), CTranslate2, or any
+backend registered here.
 
-Both take and return token ids and accept transformers-style generation settings
-(num_beams, max_new_tokens, no_repeat_ngram_size, ...), so everything above them
-(splitting, batching, decoding, the guard) is the same whichever engine runs.
+Every engine takes and returns token ids and accepts transformers-style generation settings
+(num_beams, max_new_tokens, no_repeat_ngram_size, ...), so everything above it (splitting,
+batching, decoding, the guard) is the same whichever engine runs. Backends are a registry
+held as data: register_backend(name, loader) adds one, and models.yaml's `backend:`, the
+EngineOptions and the CLI's --backend then accept its name (the tests register a fake one).
 """
 
 from __future__ import annotations
@@ -10,24 +13,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 from translate.errors import ConfigError, ModelLoadError
-from translate.registry import BACKENDS, ModelSpec, load_seq2seq
-
-
-@dataclass
-class EngineOptions:
-    """How a model runs. None means: what models.yaml says for the model, else the default."""
-
-    backend: str | None = None  # auto, torch or ctranslate2
-    device: str = "auto"  # auto, cpu or cuda
-    compute_type: str | None = None  # CTranslate2: int8 on CPU and float16 on CUDA unless set
-    quantize: str | None = None  # torch: "int8" quantizes the Linear layers dynamically
-    threads: int = 0  # CPU threads for one model; 0: every core this process may use
-    shortlist: bool = False  # CTranslate2: restrict the output layer to the model's vocabulary map
+from translate.models.spec import ModelSpec
+from translate.options import EngineOptions
 
 
 class Engine(Protocol):
@@ -70,8 +62,7 @@ class TorchEngine:
     def __init__(self, model: Any, pad_token_id: int, device: str, quantize: str | None, threads: int) -> None:
         import torch
 
-        if threads:
-            torch.set_num_threads(threads)
+        self.threads = threads
         if quantize == "int8":
             if device != "cpu":
                 raise ConfigError("--quantize int8 is for the CPU; on CUDA use --backend ctranslate2 instead.")
@@ -113,7 +104,7 @@ class TorchEngine:
         for row, ids in enumerate(inputs):
             input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
             attention_mask[row, : len(ids)] = 1
-        with torch.inference_mode():
+        with torch.inference_mode(), _torch_threads(self.threads):
             generated = self.model.generate(
                 input_ids=input_ids.to(self.device), attention_mask=attention_mask.to(self.device), **settings
             )
@@ -123,6 +114,23 @@ class TorchEngine:
     def generate_batches(self, requests: list[Batch]) -> Iterator[list[list[int]]]:
         for inputs, settings in requests:
             yield self.generate(inputs, settings)
+
+
+@contextmanager
+def _torch_threads(threads: int) -> Iterator[None]:
+    """torch's thread count is the whole process's: set for the call only, so that loading a model changes nothing
+    for the rest of the program."""
+    if not threads:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 class CTranslate2Engine:
@@ -248,15 +256,33 @@ def resolve_device(device: str, backend: str) -> str:
     return "cuda" if has_gpu else "cpu"
 
 
+# A backend's loader: (spec, options, on_convert) -> (tokenizer, engine). It may raise
+# ConversionError to say the model cannot run on it; 'auto' then falls back to torch.
+BackendLoader = Callable[[ModelSpec, EngineOptions, "Callable[[], None] | None"], "tuple[Any, Engine]"]
+_BACKENDS: dict[str, BackendLoader] = {}
+
+
+def register_backend(name: str, loader: BackendLoader) -> None:
+    """Make a backend available by name (to EngineOptions.backend, models.yaml and --backend)."""
+    if name == "auto":
+        raise ValueError("'auto' is not a backend but the choice between them.")
+    _BACKENDS[name] = loader
+
+
+def backend_names() -> tuple[str, ...]:
+    """'auto' and every registered backend."""
+    return ("auto", *_BACKENDS)
+
+
 def choose_backend(spec: ModelSpec, options: EngineOptions) -> str:
     """The backend the options and models.yaml ask for; 'auto' is decided at load time."""
     backend = options.backend or spec.backend or "auto"
-    if backend not in BACKENDS:
-        raise ConfigError(f"Unknown backend '{backend}': use {', '.join(BACKENDS)}.")
+    if backend not in backend_names():
+        raise ConfigError(f"Unknown backend '{backend}': use {', '.join(backend_names())}.")
     if options.quantize and backend == "ctranslate2":
         raise ConfigError("--quantize is for the torch backend; CTranslate2 quantizes with --compute-type.")
     if backend == "auto":
-        from translate.conversion import ctranslate2_installed
+        from translate.models.conversion import ctranslate2_installed
 
         # --quantize asks for torch's own quantization, so it means the torch backend.
         backend = "ctranslate2" if ctranslate2_installed() and not options.quantize else "torch"
@@ -274,28 +300,35 @@ def load_engine(
 
     ``on_convert`` is called when the model is about to be converted to CTranslate2 (first use only).
     """
-    backend = choose_backend(spec, options)
-    note = None
-    if backend == "ctranslate2":
-        from translate.conversion import ConversionError
+    from translate.models.conversion import ConversionError
 
-        try:
-            return (*_load_ctranslate2(spec, options, on_convert), None)
-        except ConversionError as error:
-            if (options.backend or spec.backend) == "ctranslate2":
-                raise ConversionError(f"{error} Use --backend torch to run it with transformers instead.") from error
-            note = f"{error} Using the torch backend."
+    backend = choose_backend(spec, options)
+    asked = options.backend or spec.backend
+    try:
+        return (*_BACKENDS[backend](spec, options, on_convert), None)
+    except ConversionError as error:
+        if asked not in (None, "auto"):
+            raise ConversionError(f"{error} Use --backend torch to run it with transformers instead.") from error
+        note = f"{error} Using the torch backend."
+    return (*_BACKENDS["torch"](spec, options, on_convert), note)
+
+
+def _load_torch(
+    spec: ModelSpec, options: EngineOptions, on_convert: Callable[[], None] | None = None
+) -> tuple[Any, Engine]:
+    from translate.models.hub import load_seq2seq
+
     if options.shortlist:
         raise ConfigError("--shortlist needs the CTranslate2 backend.")
     device = resolve_device(options.device, "torch")
     tokenizer, model = load_seq2seq(spec, device)
-    return tokenizer, TorchEngine(model, tokenizer.pad_token_id, device, options.quantize, options.threads), note
+    return tokenizer, TorchEngine(model, tokenizer.pad_token_id, device, options.quantize, options.threads)
 
 
 def _load_ctranslate2(
     spec: ModelSpec, options: EngineOptions, on_convert: Callable[[], None] | None
 ) -> tuple[Any, Engine]:
-    from translate.conversion import convert
+    from translate.models.conversion import convert
 
     device = resolve_device(options.device, "ctranslate2")
     compute_type = options.compute_type or spec.compute_type or default_compute_type(device)
@@ -319,12 +352,14 @@ def _load_ctranslate2(
 def load_tokenizer(folder: Path) -> Any:
     """The saved tokenizer, by the class its config names: AutoTokenizer would import torch."""
     import transformers
-    from transformers.utils import logging as hf_logging
 
-    hf_logging.set_verbosity_error()
     config_file = folder / "tokenizer_config.json"
     name = json.loads(config_file.read_text(encoding="utf-8")).get("tokenizer_class") if config_file.is_file() else None
     tokenizer_class = getattr(transformers, name, None) if name else None
     if tokenizer_class is None:
         tokenizer_class = transformers.AutoTokenizer
     return tokenizer_class.from_pretrained(str(folder))
+
+
+register_backend("torch", _load_torch)
+register_backend("ctranslate2", _load_ctranslate2)

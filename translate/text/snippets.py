@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from translate.document import Document, Paragraph, Sentence
-from translate.formats import squash_whitespace
-from translate.reading import normalize_text
-from translate.segment import split_sentences
+from translate.text.parsing import squash_whitespace
+from translate.text.reading import normalize_text
+from translate.text.segment import split_sentences
 
 SnippetFormat = Literal["text", "html"]
 

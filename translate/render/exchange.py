@@ -12,7 +12,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from translate.document import Document, Paragraph, Sentence
-from translate.fidelity import FLAG_EXPLANATIONS
+from translate.fidelity.guard import FLAG_EXPLANATIONS
+from translate.version import __version__
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -35,11 +36,11 @@ def _why(sentence: Sentence) -> str:
     return "; ".join(FLAG_EXPLANATIONS.get(flag, flag) for flag in sentence.flags)
 
 
-def render_tmx(document: Document, version: str) -> str:
+def render_tmx(document: Document) -> str:
     tmx = ET.Element("tmx", version="1.4")
     header = {
         "creationtool": "sv2en-handout",
-        "creationtoolversion": version,
+        "creationtoolversion": __version__,
         "segtype": "sentence",
         "o-tmf": "sv2en-handout",
         "adminlang": "en",

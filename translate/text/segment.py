@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from summarize.chunking import pack_greedy
+
 # Abbreviations common in Swedish blog prose that the Moses Swedish list lacks (or has
 # only in lower case); a period after them never ends a sentence.
 EXTRA_SWEDISH_ABBREVIATIONS = [
@@ -113,25 +115,6 @@ def split_to_fit(text: str, count_tokens: Callable[[str], int], limit: int) -> l
     # One enormous "word" (a URL, a run of symbols): halve it until it fits.
     middle = len(text) // 2
     return split_to_fit(text[:middle], count_tokens, limit) + split_to_fit(text[middle:], count_tokens, limit)
-
-
-def pack_greedy(segments: list[str], count_tokens: Callable[[str], int], limit: int) -> list[str]:
-    """Join consecutive segments with spaces into pieces of at most ``limit`` tokens.
-
-    A segment that is over the limit on its own stays a piece of its own.
-    """
-    pieces: list[str] = []
-    current = ""
-    for segment in segments:
-        candidate = f"{current} {segment}" if current else segment
-        if current and count_tokens(candidate) > limit:
-            pieces.append(current)
-            current = segment
-        else:
-            current = candidate
-    if current:
-        pieces.append(current)
-    return pieces
 
 
 def _pack(text: str, cuts: list[int], count_tokens: Callable[[str], int], limit: int) -> list[str]:

@@ -1,0 +1,413 @@
+"""The `translate` command: parses the command line, calls the library, and says what happened.
+
+Shared options come from cli/options.py (declared once, built into the options tree there);
+messages, progress and exit codes from cli/display.py. No pipeline logic lives here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from translate.cli.display import (
+    batch_progress,
+    configure_process,
+    log_to_stderr,
+    report_batch,
+    report_flags,
+    report_notes,
+    stage_progress,
+    user_errors,
+)
+from translate.cli.options import ENGINE, HANDOUT, MEMORY, READ, SUMMARIZER, TRANSLATION_MODEL, takes
+from translate.errors import ConfigError
+from translate.models.registry import load_registry
+from translate.options import MemoryOptions, PipelineOptions
+from translate.pipeline import Pipeline, load_document, require_text
+from translate.render import HandoutFormat, render, render_clean
+from translate.render.output import resolve_output, write_atomic
+
+app = typer.Typer(
+    help="Turn a Swedish blog post into a bilingual Swedish/English handout with an English summary.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+Debug = Annotated[bool, typer.Option("--debug", help="Show the full traceback when something fails.")]
+Config = Annotated[Optional[Path], typer.Option("--config", help="Another models.yaml to read model names from.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or messages.")]
+
+
+class CleanFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class ModelKind(str, Enum):
+    translation = "translation"
+    summarization = "summarization"
+
+
+def _shows_progress(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+@app.command()
+@takes(TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT, READ)
+def run(
+    input: Annotated[str, typer.Argument(help="The post: a text file, or - for standard input.")],
+    fmt: Annotated[
+        HandoutFormat,
+        typer.Option("--format", "-f", help="Handout format (pdf needs the pdf extra; tmx/xliff for CAT tools)."),
+    ] = HandoutFormat.html,
+    output: Annotated[
+        Optional[str],
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where to write; - for standard output. Default: POST.handout.FORMAT beside the post.",
+        ),
+    ] = None,
+    options: PipelineOptions = PipelineOptions(),
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Translate a post and write a bilingual handout with a summary."""
+    with user_errors(debug):
+        target = resolve_output(input, output, fmt.value)
+        document = require_text(load_document(input, options.read))
+        with stage_progress(_shows_progress(quiet)) as progress:
+            pipeline = Pipeline(options, progress=progress)
+            pipeline.process(document)
+        content = render(document, fmt.value)
+        if target is None:
+            if isinstance(content, bytes):
+                sys.stdout.buffer.write(content)
+            else:
+                sys.stdout.write(content)
+            sys.stdout.flush()
+        else:
+            written = write_atomic(target, content)
+            if not quiet:
+                stats = document.stats
+                typer.echo(
+                    f"Wrote {written} ({len(document.paragraphs)} paragraphs, {stats.sentences} sentences, "
+                    f"{stats.seconds_total:.1f} s; {pipeline.translator.engine_description})",
+                    err=True,
+                )
+        if not quiet:
+            report_notes(pipeline)
+            report_flags(document)
+
+
+@app.command()
+@takes(TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT, READ, MEMORY)
+def batch(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Folders (searched recursively), quoted glob patterns, or files.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for the handouts; the input tree is mirrored.")
+    ],
+    formats: Annotated[
+        Optional[list[HandoutFormat]], typer.Option("--format", "-f", help="Handout format; repeat for several.")
+    ] = None,
+    options: PipelineOptions = PipelineOptions(),
+    memory: MemoryOptions = MemoryOptions(),
+    force: Annotated[bool, typer.Option("--force", help="Translate again even what is up to date.")] = False,
+    shard: Annotated[
+        Optional[str],
+        typer.Option("--shard", help="i/n: only this machine's share of the inputs (i from 0 to n-1)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary table.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Translate many posts: one model load, sentences batched across files, resumable; writes batch-report.json."""
+    from translate.batch import BatchOptions, collect_inputs, parse_shard, report_path, run_batch
+
+    stopped = "Interrupted. Finished handouts are kept; run the same command again to continue."
+    with user_errors(debug, interrupted=stopped):
+        batch_options = BatchOptions(
+            output=output,
+            formats=[f.value for f in formats] if formats else ["html"],
+            force=force,
+            memory=memory,
+            shard=parse_shard(shard) if shard else None,
+            pipeline=options,
+        )
+        found = collect_inputs(inputs, exclude=output)
+        with batch_progress(_shows_progress(quiet)) as progress:
+            report = run_batch(found, batch_options, progress)
+        if not quiet:
+            report_batch(report, report_path(batch_options))
+        if report.count("failed"):
+            raise typer.Exit(1)
+
+
+@app.command(name="eval")
+@takes(TRANSLATION_MODEL, ENGINE)
+def evaluate(
+    sources: Annotated[Path, typer.Argument(help="Swedish sentences, one per line.")],
+    references: Annotated[Path, typer.Argument(help="Reference English translations, line by line.")],
+    options: PipelineOptions = PipelineOptions(),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    debug: Debug = False,
+) -> None:
+    """Score a model on a parallel text with sacreBLEU (BLEU and chrF)."""
+    import json
+
+    from translate.evaluation import score_parallel_text
+
+    with user_errors(debug):
+        # A score of the translation alone: no summary model is loaded.
+        options = dataclasses.replace(options, models=dataclasses.replace(options.models, summarizer="none"))
+        with stage_progress(_shows_progress(quiet)) as progress:
+            pipeline = Pipeline(options, progress=progress)
+            scores = score_parallel_text(pipeline, sources, references)
+        if not quiet:
+            report_notes(pipeline)
+        if as_json:
+            typer.echo(json.dumps(scores, ensure_ascii=False, indent=2))
+        else:
+            typer.echo(
+                f"{scores['model']} on {scores['sentences']} sentences: BLEU {scores['bleu']:.1f}, "
+                f"chrF {scores['chrf']:.1f} ({scores['flagged']} flagged, {scores['seconds']:.1f} s, "
+                f"{scores['engine']})\n"
+                f"{scores['bleu_signature']}"
+            )
+
+
+@app.command()
+@takes(READ)
+def clean(
+    input: Annotated[str, typer.Argument(help="The post: a text file, or - for standard input.")],
+    fmt: Annotated[
+        CleanFormat, typer.Option("--format", "-f", help="text for reading, json for scripts.")
+    ] = CleanFormat.text,
+    options: PipelineOptions = PipelineOptions(),
+    debug: Debug = False,
+) -> None:
+    """Show the paragraphs and sentences that would be translated, and what was dropped and why."""
+    with user_errors(debug):
+        typer.echo(render_clean(load_document(input, options.read), fmt.value), nl=False)
+
+
+@app.command()
+@takes(TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT, MEMORY)
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on. The default answers this machine only.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Server processes, each loading its own copy of the models (memory x N); requests are batched "
+            "within each. 1 suits a laptop.",
+        ),
+    ] = 1,
+    options: PipelineOptions = PipelineOptions(),
+    api_keys: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--api-key",
+            help="Require this key on every request (repeat for several; also $HANDOUT_API_KEY). "
+            "Clients send it as api_key, or as 'Authorization: Bearer KEY'.",
+        ),
+    ] = None,
+    api_keys_file: Annotated[
+        Optional[Path], typer.Option("--api-keys-file", help="A file of accepted keys, one per line (# comments).")
+    ] = None,
+    cors_origins: Annotated[
+        Optional[list[str]],
+        typer.Option("--cors-origin", help="Let browser pages from this origin call the API (repeat; '*' for any)."),
+    ] = None,
+    char_limit: Annotated[
+        int, typer.Option("--char-limit", min=1, help="Characters to translate per request; more gets 413.")
+    ] = 50_000,
+    max_body_mb: Annotated[
+        float, typer.Option("--max-body-mb", min=0.001, help="Largest request body (uploads included); more gets 413.")
+    ] = 4.0,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds a request may take, queueing included; then 504.")
+    ] = 120.0,
+    queue_size: Annotated[
+        int, typer.Option("--queue-size", min=1, help="Requests that may wait; one more gets 503 with Retry-After.")
+    ] = 64,
+    batch_window_ms: Annotated[
+        float,
+        typer.Option(
+            "--batch-window-ms",
+            min=0,
+            help="How long a free worker waits for more requests to join a round (after a round, too).",
+        ),
+    ] = 50.0,
+    batch_tokens: Annotated[
+        int, typer.Option("--batch-tokens", min=1, help="Source tokens translated together per round, at most.")
+    ] = 8192,
+    memory: MemoryOptions = MemoryOptions(),
+    log_text: Annotated[
+        bool, typer.Option("--log-text", help="Log the text of requests (by default only sizes and timings).")
+    ] = False,
+    debug: Debug = False,
+) -> None:
+    """Serve translation over HTTP: LibreTranslate's /translate and /languages, plus /v1/handout, /v1/summarize."""
+    import os
+
+    with user_errors(debug, interrupted="Stopped."):
+        try:
+            from translate.server import ServerOptions, load_api_keys, serve, worker_environment
+        except ImportError as error:
+            raise ConfigError(
+                "translate serve needs FastAPI and uvicorn: pip install 'sv2en-handout[serve]' "
+                f"({type(error).__name__}: {error})."
+            ) from error
+        from translate.service import ServiceOptions
+
+        server_options = ServerOptions(
+            host=host,
+            port=port,
+            workers=workers,
+            api_keys=load_api_keys(api_keys or [], api_keys_file),
+            cors_origins=tuple(cors_origins or ()),
+            char_limit=char_limit,
+            max_body_bytes=int(max_body_mb * 1024 * 1024),
+            log_text=log_text,
+            service=ServiceOptions(
+                queue_size=queue_size,
+                batch_window=batch_window_ms / 1000,
+                batch_tokens=batch_tokens,
+                timeout=timeout,
+                memory=memory,
+            ),
+            pipeline=options,
+        )
+        if host not in ("127.0.0.1", "localhost", "::1") and not server_options.api_keys:
+            typer.secho(
+                f"Warning: listening on {host} without an API key: anyone who can reach this machine can use it. "
+                "Consider --api-key.",
+                err=True,
+                fg=typer.colors.YELLOW,
+            )
+        log_to_stderr()
+        if workers > 1:
+            os.environ.update(worker_environment(server_options))
+        serve(server_options)
+
+
+models_app = typer.Typer(
+    help="List the models in models.yaml, or convert one to CTranslate2 ahead of time.",
+    no_args_is_help=False,
+)
+app.add_typer(models_app, name="models")
+
+
+@models_app.callback(invoke_without_command=True)
+def models(ctx: typer.Context, config: Config = None, debug: Debug = False) -> None:
+    """List the models in models.yaml and whether each can be used on this machine now."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from translate.models.conversion import find_converted
+    from translate.models.hub import availability
+
+    with user_errors(debug):
+        registry = load_registry(config)
+        typer.echo(f"Models from {registry.path}\n")
+        for kind in ("translation", "summarization"):
+            typer.secho(f"{kind.capitalize()} models", bold=True)
+            for spec in registry.entries(kind):  # type: ignore[arg-type]
+                marker = "*" if spec.name == registry.defaults[kind] else " "  # type: ignore[index]
+                aliases = f" (also: {', '.join(spec.aliases)})" if spec.aliases else ""
+                typer.echo(f" {marker} {spec.name}{aliases}: {spec.hub_id or spec.path}")
+                if spec.description:
+                    typer.echo(f"     {spec.description}")
+                status = availability(spec)
+                converted = find_converted(spec, spec.compute_type or "int8")
+                if converted is not None:
+                    status += f"; CTranslate2 {converted.compute_type} ready"
+                if spec.backend:
+                    status += f"; backend: {spec.backend}"
+                typer.echo(f"     {status}")
+            typer.echo("")
+        typer.echo("* default. Summarizers that need no model: 'extractive', 'none'.")
+
+
+@models_app.command("convert")
+def models_convert(
+    name: Annotated[str, typer.Argument(help="models.yaml name or alias, local folder, or hub id.")],
+    kind: Annotated[
+        Optional[ModelKind], typer.Option("--kind", help="Look the name up among translation or summarization models.")
+    ] = None,
+    compute_type: Annotated[
+        str, typer.Option("--compute-type", help="Precision to store: int8 (CPU default), float16 (CUDA default), ...")
+    ] = "int8",
+    force: Annotated[bool, typer.Option("--force", help="Convert again even if a conversion is cached.")] = False,
+    config: Config = None,
+    debug: Debug = False,
+) -> None:
+    """Convert a model to CTranslate2 now (runs otherwise convert on first use); prints where it went."""
+    from translate.models.conversion import convert, describe
+
+    with user_errors(debug):
+        registry = load_registry(config)
+        spec = registry.resolve(name, registry.kind_of(name, kind.value if kind else None))
+        converted = convert(spec, compute_type, force=force)
+        done = f"converted in {converted.seconds:.1f} s" if converted.seconds else "already converted"
+        typer.echo(f"{spec.name}: {done}: {describe(converted)}")
+
+
+@models_app.command("shortlist")
+def models_shortlist(
+    name: Annotated[str, typer.Argument(help="Translation model: models.yaml name or alias, local folder, or hub id.")],
+    size: Annotated[
+        int, typer.Option("--size", min=100, help="How many of the commonest English pieces are always allowed.")
+    ] = 8000,
+    compute_type: Annotated[
+        str, typer.Option("--compute-type", help="Which conversion to add it to (converted first if needed).")
+    ] = "int8",
+    config: Config = None,
+    debug: Debug = False,
+) -> None:
+    """Build the vocabulary shortlist that --shortlist uses (faster decoding; measure its cost with eval)."""
+    from translate.models.conversion import convert
+    from translate.models.shortlist import build_shortlist
+
+    with user_errors(debug):
+        spec = load_registry(config).resolve(name, "translation")
+        converted = convert(spec, compute_type)
+        allowed = build_shortlist(converted, size)
+        typer.echo(
+            f"{spec.name}: shortlist of {allowed} common pieces plus each source piece, in {converted.path}. "
+            f"Use it with --shortlist; compare 'translate eval ... --shortlist' with and without it first."
+        )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from translate.version import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Turn a Swedish blog post into a bilingual Swedish/English handout with an English summary."""
+    configure_process()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,15 @@
+"""The line every handout format ends with: source, date, models and settings."""
+
+from __future__ import annotations
+
+from translate.document import Document
+
+
+def footer_text(document: Document, today: str) -> str:
+    """Source, date, models and settings: what every handout format says at the bottom."""
+    parts = [f"Source: {document.input}", today, f"translation: {document.translation_model}"]
+    if document.settings:
+        parts.append(", ".join(f"{key} {value}" for key, value in document.settings.items()))
+    if document.summary:
+        parts.append(f"summary: {document.summary.method} ({document.summary.model})")
+    return " · ".join(parts)
