@@ -28,7 +28,7 @@ from translate.cli.options import ENGINE, HANDOUT, MEMORY, READ, SUMMARIZER, TRA
 from translate.errors import ConfigError
 from translate.models.registry import load_registry
 from translate.options import MemoryOptions, PipelineOptions
-from translate.pipeline import Pipeline, load_document, require_text
+from translate.pipeline import Pipeline, load_document
 from translate.render import HandoutFormat, render, render_clean
 from translate.render.output import resolve_output, write_atomic
 
@@ -81,10 +81,9 @@ def run(
     """Translate a post and write a bilingual handout with a summary."""
     with user_errors(debug):
         target = resolve_output(input, output, fmt.value)
-        document = require_text(load_document(input, options.read))
         with stage_progress(_shows_progress(quiet)) as progress:
             pipeline = Pipeline(options, progress=progress)
-            pipeline.process(document)
+            document = pipeline.run(input)
         content = render(document, fmt.value)
         if target is None:
             if isinstance(content, bytes):
