@@ -421,10 +421,11 @@ async def _post_document(request: Request, char_limit: int) -> Document:
     if isinstance(upload, list):
         raise HTTPException(400, "Send one file per request.")
     if isinstance(upload, UploadFile):
-        fields.setdefault("name", _safe_name(upload.filename or "", "upload.txt"))
-        fields["text"] = ""  # the upload is the text; validated below with the other fields
+        uploaded = _safe_name(upload.filename or "", "upload.txt")
+        fields.setdefault("name", uploaded)
+        fields["text"] = ""  # the upload is the text; the other fields are validated below
         content = await upload.read()
-        where = f"The uploaded file {_safe_name(upload.filename or '', 'upload.txt')}"
+        where = f"The uploaded file {uploaded}"
     elif upload is not None:
         raise HTTPException(400, "'file' must be an uploaded file (multipart/form-data); send text as 'text'.")
     post = _validated(HandoutRequest, fields)
