@@ -29,6 +29,7 @@ from translate.options import MemoryOptions, PipelineOptions
 from translate.pipeline import Pipeline, Progress
 from translate.render import handout_format, render
 from translate.render.output import write_atomic
+from translate.text.reading import read_bytes
 
 INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 STATE_FOLDER = ".handout-state"
@@ -374,10 +375,7 @@ def _prepare(
 
 def _read(item: BatchInput) -> tuple[bytes, str]:
     """The input's bytes and their sha256."""
-    try:
-        data = item.path.read_bytes()
-    except OSError as error:
-        raise InputError(f"{item.path} cannot be read: {error.strerror or error}.") from error
+    data = read_bytes(item.path)
     return data, hashlib.sha256(data).hexdigest()
 
 

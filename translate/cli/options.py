@@ -150,35 +150,34 @@ MEMORY = (
     _option("no_memory", bool, False, "--no-memory", help="Neither read nor add to a translation memory."),
 )
 PIPELINE_GROUPS = (READ, TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT)
+_DEFAULTS = {d.name: d.default for group in PIPELINE_GROUPS for d in group}
 
 
 def build_options(values: dict[str, Any]) -> tree.PipelineOptions:
-    """The options tree from whichever shared options a command declares; the rest keep their defaults."""
-    input_format = values.get("input_format", InputFormat.auto)
-    quantize = values.get("quantize")
+    """The options tree from whichever shared options a command declares; the rest keep their declared defaults."""
+    values = {**_DEFAULTS, **values}
+    input_format, quantize = values["input_format"], values["quantize"]
     return tree.PipelineOptions(
         read=tree.ReadOptions(
             input_format=None if input_format is InputFormat.auto else input_format.value,
-            clean=tree.CleanOptions(
-                keep_comments=values.get("keep_comments", False), keep_all=values.get("keep_all", False)
-            ),
+            clean=tree.CleanOptions(keep_comments=values["keep_comments"], keep_all=values["keep_all"]),
         ),
         models=tree.ModelOptions(
-            translation=values.get("model"),
-            summarizer=values.get("summarizer"),
-            config=values.get("config"),
-            glossary=values.get("glossary"),
+            translation=values["model"],
+            summarizer=values["summarizer"],
+            config=values["config"],
+            glossary=values["glossary"],
         ),
         engine=tree.EngineOptions(
-            backend=values.get("backend"),
-            device=values.get("device", Device.auto).value,
-            compute_type=values.get("compute_type"),
+            backend=values["backend"],
+            device=values["device"].value,
+            compute_type=values["compute_type"],
             quantize=quantize.value if quantize else None,
-            threads=values.get("threads", 0),
-            shortlist=values.get("shortlist", False),
+            threads=values["threads"],
+            shortlist=values["shortlist"],
         ),
-        generation=tree.GenerationOptions(beams=values.get("beams")),
-        handout=tree.HandoutOptions(vocab=values.get("vocab", 0)),
+        generation=tree.GenerationOptions(beams=values["beams"]),
+        handout=tree.HandoutOptions(vocab=values["vocab"]),
     )
 
 
