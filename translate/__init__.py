@@ -27,6 +27,7 @@ from translate.document import (
 )
 from translate.errors import (
     ConfigError,
+    EngineError,
     HandoutError,
     InputError,
     ModelLoadError,
@@ -56,6 +57,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 __all__ = [
     "CleanOptions",
     "ConfigError",
+    "EngineError",
     "Document",
     "DroppedBlock",
     "EngineOptions",

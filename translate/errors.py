@@ -34,3 +34,9 @@ class OutputError(HandoutError):
     """The handout could not be written."""
 
     exit_code = 5
+
+
+class EngineError(HandoutError):
+    """A translation engine broke its contract (an engine given from Python answered with the wrong texts)."""
+
+    exit_code = 4

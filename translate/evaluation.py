@@ -1,8 +1,9 @@
-"""Evaluation: measure cleaning (paragraph precision and recall) and sentence splitting on hand-labelled cases."""
+"""Evaluation: cleaning (paragraph precision and recall), sentence splitting, and translation (sacreBLEU) measured."""
 
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -98,11 +99,13 @@ def evaluate_splitter(
     return 1 - len(failures) / len(cases), failures
 
 
-def score_parallel_text(pipeline: Pipeline, sources: Path, references: Path) -> dict:
+def score_parallel_text(pipeline: Pipeline, sources: Path, references: Path, compare: bool = True) -> dict:
     """Translate a file of sentences (one per line) and score it against references with sacreBLEU.
 
-    The lines go through the pipeline's own path (protected spans, glossary, guard, retries),
-    one sentence per line as the references have them, so the scores measure what users get.
+    "pipeline" scores the lines through the pipeline's own path (protected spans, glossary,
+    number check, guard, retries), one sentence per line as the references have them: what
+    users get. With ``compare``, "model" scores the same engine on the same lines alone (no
+    fidelity layer), so the two side by side show what the layer adds or costs.
     """
     import sacrebleu
 
@@ -113,23 +116,38 @@ def score_parallel_text(pipeline: Pipeline, sources: Path, references: Path) -> 
             f"{sources} has {len(source_lines)} lines but {references} has {len(reference_lines)}: "
             "a parallel text needs one reference per source line."
         )
+    bleu = sacrebleu.metrics.BLEU()
+    chrf = sacrebleu.metrics.CHRF()
+
+    def score(hypotheses: list[str]) -> dict:
+        return {
+            "bleu": round(bleu.corpus_score(hypotheses, [reference_lines]).score, 2),
+            "chrf": round(chrf.corpus_score(hypotheses, [reference_lines]).score, 2),
+        }
+
     lines = Document(input=str(sources), title=None, paragraphs=[Paragraph([Sentence(s)]) for s in source_lines])
     pipeline.process_many([lines], handouts=False)
     sentences = lines.all_sentences()
-    hypotheses = [s.translation or "" for s in sentences]
-    bleu = sacrebleu.metrics.BLEU()
-    chrf = sacrebleu.metrics.CHRF()
-    return {
-        "model": pipeline.translation_spec.name,
+    flags = Counter(flag for s in sentences for flag in s.flags)
+    scores: dict = {
+        "model": pipeline.translation_name,
         "engine": pipeline.translator.engine_description,
         "sentences": len(source_lines),
-        "bleu": round(bleu.corpus_score(hypotheses, [reference_lines]).score, 2),
-        "chrf": round(chrf.corpus_score(hypotheses, [reference_lines]).score, 2),
-        "bleu_signature": str(bleu.get_signature()),
-        "chrf_signature": str(chrf.get_signature()),
-        "flagged": sum(1 for s in sentences if s.flags),
-        "seconds": round(lines.stats.seconds_translate, 2),
+        "pipeline": dict(
+            score([s.translation or "" for s in sentences]),
+            flagged=sum(1 for s in sentences if s.flags),
+            flags=dict(sorted(flags.items())),
+            seconds=round(lines.stats.seconds_translate, 2),
+        ),
+        "model_alone": None,
     }
+    if compare:
+        started = time.perf_counter()
+        alone = pipeline.translator.generate(source_lines)
+        scores["model_alone"] = dict(score(alone), seconds=round(time.perf_counter() - started, 2))
+    scores["bleu_signature"] = str(bleu.get_signature())
+    scores["chrf_signature"] = str(chrf.get_signature())
+    return scores
 
 
 def _lines(path: Path) -> list[str]:

@@ -24,6 +24,7 @@ from translate.fidelity.glossary import Glossary, glossary_from_config, load_glo
 from translate.fidelity.guard import translate_faithfully
 from translate.fidelity.memory import TranslationMemory, normalize_source, settings_fingerprint
 from translate.fidelity.vocabulary import build_vocabulary
+from translate.models.external import ExternalGenerator, TranslatorLike
 from translate.models.registry import EXTRACTIVE, NO_SUMMARY, Registry, load_registry
 from translate.models.seq2seq import Seq2SeqGenerator, Task
 from translate.models.spec import ModelSpec, model_identity
@@ -107,6 +108,10 @@ class Pipeline:
 
     >>> pipeline = Pipeline(PipelineOptions(models=ModelOptions(summarizer="extractive")))
     >>> document = pipeline.run("post.txt")
+
+    ``translator`` puts another MT system behind the whole tool: an object with
+    ``translate(texts: list[str]) -> list[str]`` (or such a function) used instead of the
+    translation model of models.yaml (models/external.py).
     """
 
     def __init__(
@@ -114,6 +119,7 @@ class Pipeline:
         options: PipelineOptions | None = None,
         progress: Progress | None = None,
         memory: TranslationMemory | None = None,
+        translator: TranslatorLike | None = None,
     ) -> None:
         self.options = options or PipelineOptions()
         self.memory = memory  # finished translations to reuse, and to add to
@@ -132,7 +138,12 @@ class Pipeline:
         if models.glossary is not None:
             self.glossary = self.glossary.merged(load_glossary(models.glossary))
         # Models load on first use, so that building a Pipeline is cheap.
-        self._translator: Seq2SeqGenerator | None = None
+        self._translator: Seq2SeqGenerator | ExternalGenerator | None = (
+            ExternalGenerator(translator) if translator is not None else None
+        )
+        self.translation_name: str = (
+            self._translator.name if isinstance(self._translator, ExternalGenerator) else self.translation_spec.name
+        )
         self._summarizer: Seq2SeqGenerator | None = None
         self.seconds_load = 0.0
         # Things a user should know about how models run (an 'auto' backend falling back, ...).
@@ -164,7 +175,7 @@ class Pipeline:
         return generator
 
     @property
-    def translator(self) -> Seq2SeqGenerator:
+    def translator(self) -> Seq2SeqGenerator | ExternalGenerator:
         if self._translator is None:
             self._translator = self._load(self.translation_spec, "translation")
         return self._translator
@@ -184,8 +195,12 @@ class Pipeline:
         translator = self.translator
         return settings_fingerprint(
             {
-                "model": model_identity(self.translation_spec),
-                "engine": translator.engine.output_settings(),
+                "model": (
+                    self.translation_name
+                    if isinstance(translator, ExternalGenerator)
+                    else model_identity(self.translation_spec)
+                ),
+                "engine": translator.output_settings(),
                 "beams": translator.default_beams(),
                 "generation": self.translation_spec.generation,
                 "glossary": sorted(self.glossary.terms.items()),
@@ -292,7 +307,7 @@ class Pipeline:
         generated = translator.generated_tokens - before
         for number, document in enumerate(documents):
             share = translated[number] / total
-            document.translation_model = self.translation_spec.name
+            document.translation_model = self.translation_name
             document.settings = {"engine": translator.engine_description, "beams": str(translator.default_beams())}
             document.stats.sentences = counts[number]
             document.stats.generated_tokens += round(generated * share)

@@ -197,7 +197,7 @@ class TranslationService:
         """What /health reports: state, models, engine, queue and work done."""
         report: dict[str, Any] = {
             "status": self.state,
-            "translation_model": self.pipeline.translation_spec.name,
+            "translation_model": self.pipeline.translation_name,
             "summarizer": self.pipeline.summarization_spec.name
             if self.pipeline.summarization_spec
             else self.pipeline.summary_method or "none",

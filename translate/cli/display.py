@@ -189,3 +189,20 @@ def report_flags(document: Document) -> None:
             err=True,
             fg=typer.colors.YELLOW,
         )
+
+
+def render_scores(scores: dict) -> str:
+    """translate eval's scores as a small table: the full pipeline, and the model alone when it was scored."""
+    rows = [("pipeline (what users get)", scores["pipeline"])]
+    if scores.get("model_alone"):
+        rows.append(("model alone", scores["model_alone"]))
+    lines = [f"{scores['model']} on {scores['sentences']} sentences ({scores['engine']}):"]
+    for label, row in rows:
+        lines.append(f"  {label:<26} BLEU {row['bleu']:5.1f}  chrF {row['chrf']:5.1f}  {row['seconds']:.1f} s")
+    flags = scores["pipeline"]["flags"]
+    if flags:
+        reasons = ", ".join(f"{flag} {count}" for flag, count in flags.items())
+        lines.append(f"  {scores['pipeline']['flagged']} sentences flagged ({reasons})")
+    lines.append(f"  {scores['bleu_signature']}")
+    lines.append(f"  {scores['chrf_signature']}")
+    return "\n".join(lines)

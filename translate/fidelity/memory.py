@@ -27,7 +27,7 @@ from translate.options import MemoryOptions
 from translate.text.parsing import squash_whitespace
 
 # Bump when masking, restoring or the guard change what a sentence's final translation is.
-FIDELITY_VERSION = 1
+FIDELITY_VERSION = 2  # 2: numbers checked instead of masked (issue 14)
 FILE_NAME = "translation-memory.sqlite3"
 
 

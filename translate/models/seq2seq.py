@@ -32,6 +32,8 @@ OUTPUT_SLACK = 10
 class Seq2SeqGenerator:
     """A loaded seq2seq model with batched, length-sorted, never-truncating generate()."""
 
+    can_decode_safer = True  # generate() takes decoding overrides (the guard's retries)
+
     def __init__(
         self,
         spec: ModelSpec,
@@ -49,6 +51,10 @@ class Seq2SeqGenerator:
     @property
     def engine_description(self) -> str:
         return self.engine.describe()
+
+    def output_settings(self) -> dict[str, Any]:
+        """What about the engine can change an output (the translation memory's key)."""
+        return self.engine.output_settings()
 
     @property
     def max_positions(self) -> int:

@@ -14,12 +14,22 @@ EXTRA_SWEDISH_ABBREVIATIONS = [
     "Ca", "ca", "Jfr", "jfr", "kap", "Kap", "milj", "mdr", "tel", "Tel", "resp", "avd", "ang", "betr",
     "sid", "uppl", "inkl", "exkl", "fr.a", "Fr.a", "T.ex", "Bl.a", "Dvs", "D.v.s", "S.k", "O.s.v",
     "m.a.o", "M.a.o", "p.g.a", "P.g.a", "pga", "Pga", "tex", "Tex", "Kl", "Nr", "Fr.o.m", "T.o.m",
-    "mån", "tis", "ons", "tors", "fre", "lör", "sön", "fil", "kand", "Fig", "fig", "bil", "tfn",
+    "tis", "ons", "tors", "fre", "lör", "sön", "kand", "Fig", "fig", "tfn",
 ]  # fmt: skip
 # Abbreviations that end no sentence when a number follows ("v. 34", "5 jan. 2020"),
 # but may when a word does.
 SWEDISH_NUMERIC_ABBREVIATIONS = [
     "v", "s", "nr", "st", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec",
+]  # fmt: skip
+# Abbreviations that are also ordinary Swedish words ("bil" car / bilaga, "med" with / medicin,
+# "mat" food / matematik) or units after a number ("100 m.", "600 Mbit/s."): the period after
+# one ends no sentence when a digit follows ("bil. 3") and, as always, none when a lowercase
+# word does, but it does end one before a capital ("... min mosters bil. Vid midnatt ...").
+# Measured on FLORES-101 sentences joined and re-split (README, "Sentence splitting").
+ORDINARY_WORD_ABBREVIATIONS = [
+    "ack", "al", "bet", "bil", "bot", "data", "dim", "el", "ex", "fam", "fem", "fil", "hand", "konst",
+    "kung", "lat", "log", "mask", "mat", "med", "mil", "mus", "mån", "part", "port", "real", "ry", "sjö",
+    "spa", "sport", "vers", "e.Kr", "f.Kr", "e. Kr", "f. Kr", "m", "s", "l", "g",
 ]  # fmt: skip
 # Entries of the Moses Swedish list that wrongly keep a sentence going: "nej" ("Svaret är
 # nej. Frågan ..."), and the list-enders, which usually end their sentence when a capital
@@ -33,7 +43,8 @@ _EXTRA_BOUNDARIES = re.compile(
     r"(?<=[.!?…])\s+(?=[–—] )"  # a new line of dialogue
     r"|(?<=…)\s+(?=[A-ZÅÄÖ])"  # after an ellipsis character
     r"|(?<=[.!?…][»”\"])\s+(?=[»”\"“„][A-ZÅÄÖ])"  # a quotation after a finished quotation
-    r"|(?<=[.!?…])\s+(?=[»“„][A-ZÅÄÖ])"  # a quotation after a finished sentence
+    # A quotation after a finished sentence: ” opens a Swedish quotation as often as it closes one.
+    r"|(?<=[.!?…])\s+(?=[»“„”\"][A-ZÅÄÖ])"
 )
 
 
@@ -51,6 +62,8 @@ def _splitter():  # type: ignore[no-untyped-def]
         table.setdefault(prefix, SentenceSplitter.PrefixType.DEFAULT)
     for prefix in SWEDISH_NUMERIC_ABBREVIATIONS:
         table.setdefault(prefix, SentenceSplitter.PrefixType.NUMERIC_ONLY)
+    for prefix in ORDINARY_WORD_ABBREVIATIONS:
+        table[prefix] = SentenceSplitter.PrefixType.NUMERIC_ONLY
     return splitter
 
 
