@@ -281,3 +281,41 @@ def test_eval_command(cli, tmp_path: Path, fake_config: Path, phrases: dict[str,
     references.write_text("Only one line.\n", encoding="utf-8")
     result = cli("eval", sources, references, "--config", fake_config)
     assert result.exit_code == 2 and "needs one reference per source line" in result.stderr
+
+
+# --- numbers: checked after translation, not masked ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "expected"),
+    [
+        ("Det kostar 6 000 kronor.", "It costs 6 000 kronor.", "It costs 6,000 kronor."),
+        ("Måtten är 75,6 x 62,2 cm.", "It is 75,6 x 62,2 cm.", "It is 75.6 x 62.2 cm."),
+        ("Det kostar 3,50 kr.", "It costs 3,50 kr.", "It costs 3.50 kr."),
+        # Three decimals could be an English thousand: left alone, and so is a number the model already converted.
+        ("Värdet är 1,500.", "The value is 1,500.", "The value is 1,500."),
+        ("Det kostar 6 000 kronor.", "It costs 6,000 kronor, not 16 000.", "It costs 6,000 kronor, not 16 000."),
+    ],
+)  # fmt: skip
+def test_swedish_format_numbers_the_model_copied_are_written_the_english_way(
+    source: str, output: str, expected: str
+) -> None:
+    from translate.fidelity.numbers import englished, source_numbers
+
+    assert englished(source_numbers(source), output) == expected
+
+
+def test_numbers_inside_protected_spans_are_not_checked() -> None:
+    from translate.fidelity.guard import _finish, mask
+
+    source = "Läs https://example.se/2024/rapport-7 i dag."
+    masked = mask(source)
+    assert _finish(source, masked, "Read [1] today.").flags == []
+
+
+def test_the_model_translates_numbers_itself() -> None:
+    """Numbers reach the model as they are; its English form stands and nothing is inserted."""
+    generator = ScriptedGenerator(["Taiwan's history goes back to the 15th century, 35,000 years."])
+    [result] = translate_faithfully(generator, ["Taiwans historia går tillbaka till 1400-talet, 35 000 år."])
+    assert generator.calls[0][0] == ["Taiwans historia går tillbaka till 1400-talet, 35 000 år."]
+    assert result.translation == "Taiwan's history goes back to the 15th century, 35,000 years." and result.flags == []
