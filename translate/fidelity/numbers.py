@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Swedish groups thousands with spaces ("35 000") and writes decimals with a comma ("4,9");
-# a run of digits joined by . , or : is one number ("20.30", "802.11", "4:41,30").
+# Swedish groups thousands with spaces ("35 000"; normalize_text has made no-break spaces plain)
+# and writes decimals with a comma ("4,9"); a run of digits joined by . , or : is one number
+# ("20.30", "802.11", "4:41,30").
 _NUMBER = re.compile(r"(?<![\d])\d{1,3}(?: \d{3})+(?:,\d+)?(?![\d])|\d+(?:[.,:]\d+)*")
 _CLOCK = re.compile(r"([01]?\d|2[0-3])[.:]([0-5]\d)")
 _CENTURY = re.compile(r"(\d{1,2})00(?=-(?:\d{1,2}00-)?tal)")  # "1400-talet", the 1100 of "1100-1200-talet"
@@ -32,8 +33,13 @@ _ENGLISH_WORDS = {
     "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
     "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
     "nineteenth": 19, "twentieth": 20, "twenty-first": 21, "single": 1, "once": 1, "twice": 2,
-    "dozen": 12,
+    "dozen": 12, "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
+    "seventies": 70, "eighties": 80, "nineties": 90,
+    # A date's month ("2020-01-15" -> "15 January 2020"); not "may", which is mostly the verb.
+    "january": 1, "february": 2, "march": 3, "april": 4, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
 }  # fmt: skip
+_MULTIPLIER = re.compile(r"\s+(hundred|thousand)\b", re.IGNORECASE)
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _UNITS = "one|two|three|four|five|six|seven|eight|nine"
 # "thirty-four" is one number; the alternation tries it before "thirty".
@@ -99,7 +105,11 @@ def translation_numbers(translation: str) -> list[set[str]]:
             value = _ENGLISH_WORDS[match.group("tens").lower()] + _ENGLISH_WORDS[match.group("units").lower()]
         else:
             value = _ENGLISH_WORDS[match.group("word").lower()]
-        numbers.append({str(value)})
+        keys = {str(value)}
+        multiplier = _MULTIPLIER.match(translation, match.end())
+        if multiplier and value < 100:
+            keys.add(str(value * _ENGLISH_WORDS[multiplier.group(1).lower()]))  # "two hundred" -> 200
+        numbers.append(keys)
     return numbers
 
 
