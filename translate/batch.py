@@ -22,16 +22,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.document import Document
+from translate.document import Document, Origin
 from translate.errors import ConfigError, HandoutError, InputError
 from translate.models.spec import model_identity
 from translate.options import MemoryOptions, PipelineOptions
 from translate.pipeline import Pipeline, Progress
 from translate.render import handout_format, render
 from translate.render.output import write_atomic
+from translate.text.feeds import Entry, looks_like_listing, parse_listing, slug_of, url_folders
+from translate.text.fetching import FEED_TYPES, PAGE_TYPES, fetch, format_of, is_url
 from translate.text.reading import read_bytes
 
 INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+LISTING_SUFFIXES = (".xml", ".rss", ".atom")  # a feed, sitemap or WordPress export given as a file
+# Sitemaps of a sitemap index that are followed; posts of one listing that are taken.
+MAX_SITEMAPS = 50
+MAX_ENTRIES = 5000
 STATE_FOLDER = ".handout-state"
 REPORT = "batch-report.json"
 # Files per translation round. Rounds are cut from the whole (sharded) input list by
@@ -43,10 +49,22 @@ FILES_PER_ROUND = 16
 BatchProgress = Callable[[int, int, int, int], None]
 
 
-@dataclass(frozen=True)
+@dataclass
 class BatchInput:
-    path: Path
+    """One post of a batch: a file, or a post by URL (from the command line, a feed, a sitemap or an export)."""
+
+    path: Path | None
     relative: Path  # its place in the output tree, with its own suffix
+    url: str | None = None
+    # The post's bytes when already had: a feed's or export's whole post, or a page fetched once.
+    content: bytes | None = None
+    input_format: str | None = None  # what the listing or the server says the content is
+    origin: Origin | None = None
+
+    @property
+    def name(self) -> str:
+        """How reports and errors name it."""
+        return self.url or str(self.path)
 
     def outputs(self, folder: Path, formats: list[str]) -> list[Path]:
         return [folder / self.relative.with_suffix(handout_format(fmt).extension) for fmt in formats]
@@ -118,15 +136,25 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 
 def collect_inputs(arguments: list[str], exclude: Path | None = None) -> list[BatchInput]:
-    """Folders (recursively, .txt/.md/.html files, hidden ones skipped), glob patterns and files.
+    """Folders (recursively, .txt/.md/.html files, hidden ones skipped), glob patterns, files, URLs of posts, and
+    RSS/Atom feeds, sitemaps and WordPress exports (by URL, or as .xml files).
 
     A folder's files keep their place below it; a pattern's files their place below the
-    pattern's fixed leading folders; a file goes to the top of the output tree.
+    pattern's fixed leading folders; a file goes to the top of the output tree. A post by URL
+    goes where its URL's path says (".../2024/05/min-post/" -> 2024/05/min-post.html).
     """
-    found: dict[Path, BatchInput] = {}
+    found: dict[Path | str, BatchInput] = {}
     excluded = exclude.resolve() if exclude is not None else None
     for argument in arguments:
+        if is_url(argument):
+            for item in _inputs_from_url(argument):
+                found.setdefault(item.url or str(item.relative), item)
+            continue
         path = Path(argument).expanduser()
+        if path.is_file() and path.suffix.lower() in LISTING_SUFFIXES:
+            for item in _inputs_from_listing(read_bytes(path), str(path), None):
+                found.setdefault(item.url or f"{path}#{item.relative}", item)
+            continue
         if path.is_dir():
             base = path
             files = [
@@ -156,6 +184,66 @@ def collect_inputs(arguments: list[str], exclude: Path | None = None) -> list[Ba
     return inputs
 
 
+def _inputs_from_url(url: str) -> list[BatchInput]:
+    """A URL is a listing (feed, sitemap, export) or one post; a listing is fetched now, a post's page now too."""
+    fetched = fetch(url, PAGE_TYPES + FEED_TYPES)
+    if fetched.media_type in FEED_TYPES or looks_like_listing(fetched.content):
+        return _inputs_from_listing(fetched.content, url, fetched.url)
+    return [
+        BatchInput(
+            None, _relative_for(fetched.url, slug_of(fetched.url)), fetched.url, fetched.content,
+            format_of(fetched), Origin(fetched.url),
+        )
+    ]  # fmt: skip
+
+
+def _inputs_from_listing(content: bytes, where: str, base_url: str | None, depth: int = 0) -> list[BatchInput]:
+    listing = parse_listing(content, where, base_url)
+    entries: list[Entry] = listing.entries
+    if listing.kind == "sitemap index":
+        if depth > 0:
+            raise InputError(f"{where}: a sitemap index inside a sitemap index is not followed.")
+        nested: list[BatchInput] = []
+        for entry in entries[:MAX_SITEMAPS]:
+            if entry.url:
+                nested.extend(_inputs_from_listing(fetch(entry.url, FEED_TYPES).content, entry.url, entry.url, 1))
+        return nested[:MAX_ENTRIES]
+    if not entries:
+        raise InputError(f"{where} is a {listing.kind} with no posts in it.")
+    inputs = []
+    for entry in entries[:MAX_ENTRIES]:
+        if entry.content is None and entry.url is None:
+            continue  # an item with neither a link nor a body: nothing to translate
+        origin = Origin(entry.url, entry.author, entry.published) if entry.url else None
+        inputs.append(
+            BatchInput(
+                None,
+                _relative_for(entry.url, entry.slug),
+                entry.url or f"{where}#{entry.slug}",
+                _as_page(entry) if entry.content is not None else None,
+                "html" if entry.content is not None else None,
+                origin,
+            )
+        )
+    return inputs
+
+
+def _as_page(entry: Entry) -> bytes:
+    """A listing's post (an HTML fragment) as the page it stands for, so that it is read like a saved page."""
+    from html import escape
+
+    title = f"<title>{escape(entry.title)}</title>" if entry.title else ""
+    heading = f"<h1>{escape(entry.title)}</h1>" if entry.title else ""
+    page = f"<!DOCTYPE html><html><head><meta charset='utf-8'>{title}</head><body><article>{heading}"
+    return (page + f"{entry.content}</article></body></html>").encode("utf-8")
+
+
+def _relative_for(url: str | None, slug: str) -> Path:
+    """Its place in the output tree: the URL's folders, then the slug (".html" so that the slug keeps any dot)."""
+    folders = url_folders(url) if url else []
+    return Path(*folders, f"{slug}.html")
+
+
 def _leading_fixed_parts(pattern: Path) -> list[str]:
     parts: list[str] = []
     for part in pattern.parts:
@@ -171,7 +259,7 @@ def _refuse_collisions(inputs: list[BatchInput]) -> None:
         key = item.relative.with_suffix("")
         if key in seen:
             raise InputError(
-                f"{seen[key].path} and {item.path} would both be written as {key}.*: "
+                f"{seen[key].name} and {item.name} would both be written as {key}.*: "
                 "rename one, or translate them in separate batches."
             )
         seen[key] = item
@@ -330,7 +418,7 @@ def run_batch(
                     prepared.digest, prepared.document = _read_document(pipeline, prepared.item)
                     batch.append(prepared)
                 except HandoutError as error:  # changed or removed since the first pass
-                    results[prepared.position] = FileResult(str(prepared.item.path), [], "failed", str(error))
+                    results[prepared.position] = FileResult(prepared.item.name, [], "failed", str(error))
                     files_done += 1
             documents = [p.document for p in batch if p.document is not None]
             if not documents:
@@ -362,26 +450,33 @@ def _prepare(
     try:
         data, digest = _read(item)
     except InputError as error:
-        return FileResult(str(item.path), [], "failed", str(error)), None
+        return FileResult(item.name, [], "failed", str(error)), None
     if not options.force and _up_to_date(options, item, digest, settings):
-        return FileResult(str(item.path), outputs, "skipped"), None
+        return FileResult(item.name, outputs, "skipped"), None
     try:
-        document = pipeline.prepare(data, str(item.path))
+        document = _prepare_document(pipeline, item, data)
     except HandoutError as error:
-        return FileResult(str(item.path), [], "failed", str(error), seconds=time.perf_counter() - started), None
-    result = FileResult(str(item.path), outputs, "failed", "interrupted before it was translated")
+        return FileResult(item.name, [], "failed", str(error), seconds=time.perf_counter() - started), None
+    result = FileResult(item.name, outputs, "failed", "interrupted before it was translated")
     return result, _Pending(position, item, digest, len(document.all_sentences()))
 
 
 def _read(item: BatchInput) -> tuple[bytes, str]:
-    """The input's bytes and their sha256."""
-    data = read_bytes(item.path)
+    """The input's bytes and their sha256; a post by URL is fetched once and kept for the second pass."""
+    if item.content is None and item.url is not None:
+        page = fetch(item.url, PAGE_TYPES)
+        item.content, item.input_format = page.content, format_of(page)
+    data = item.content if item.content is not None else read_bytes(item.path)  # type: ignore[arg-type]
     return data, hashlib.sha256(data).hexdigest()
+
+
+def _prepare_document(pipeline: Pipeline, item: BatchInput, data: bytes) -> Document:
+    return pipeline.prepare(data, item.name, origin=item.origin, input_format=item.input_format)
 
 
 def _read_document(pipeline: Pipeline, item: BatchInput) -> tuple[str, Document]:
     data, digest = _read(item)
-    return digest, pipeline.prepare(data, str(item.path))
+    return digest, _prepare_document(pipeline, item, data)
 
 
 def _finish(prepared: _Pending, hits: int, options: BatchOptions, settings: str) -> FileResult:
@@ -394,16 +489,16 @@ def _finish(prepared: _Pending, hits: int, options: BatchOptions, settings: str)
         for path, fmt in zip(outputs, options.formats):
             write_atomic(path, render(document, fmt))
         state = {
-            "input": str(item.path),
+            "input": item.name,
             "input_sha256": prepared.digest,
             "settings": settings,
             "outputs": [str(p.relative_to(options.output)) for p in outputs],
         }
         write_atomic(_state_path(options, item), json.dumps(state, indent=2) + "\n")
     except HandoutError as error:
-        return FileResult(str(item.path), [], "failed", str(error), seconds=time.perf_counter() - started)
+        return FileResult(item.name, [], "failed", str(error), seconds=time.perf_counter() - started)
     return FileResult(
-        str(item.path),
+        item.name,
         [str(p) for p in outputs],
         "done",
         sentences=len(document.all_sentences()),

@@ -123,6 +123,18 @@ class VocabularyEntry:
 
 
 @dataclass
+class Origin:
+    """Where a post was published, when it came from the web or a feed: its address, author and date."""
+
+    url: str
+    author: str | None = None
+    published: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "author": self.author, "published": self.published}
+
+
+@dataclass
 class Document:
     input: str
     title: Paragraph | None
@@ -140,6 +152,8 @@ class Document:
     vocabulary: list[VocabularyEntry] | None = None
     # The options tree it was made with (set by the pipeline); not in the JSON.
     options: PipelineOptions | None = field(default=None, repr=False)
+    # Where it was published (a post fetched by URL or read from a feed); None for a file.
+    origin: Origin | None = None
 
     def all_paragraphs(self) -> list[Paragraph]:
         """Title, body and kept comments, in reading order."""
@@ -165,6 +179,7 @@ class Document:
         """The JSON handout schema documented in the README."""
         return {
             "input": self.input,
+            **({"origin": self.origin.to_dict()} if self.origin is not None else {}),
             "title": ({"source": self.title.source, "translation": self.title.translation} if self.title else None),
             "summary": self.summary.to_dict() if self.summary else None,
             "paragraphs": [p.to_dict() for p in self.paragraphs],

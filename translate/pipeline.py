@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from summarize import extractive_summary, summarize_many
-from translate.document import Document, Paragraph, Sentence, Stats, Summary
+from translate.document import Document, Origin, Paragraph, Sentence, Stats, Summary
 from translate.errors import InputError
 from translate.fidelity.glossary import Glossary, glossary_from_config, load_glossary
 from translate.fidelity.guard import translate_faithfully
@@ -30,7 +30,8 @@ from translate.models.seq2seq import Seq2SeqGenerator, Task
 from translate.models.spec import ModelSpec, model_identity
 from translate.options import PipelineOptions, ReadOptions
 from translate.text.cleaning import clean_post
-from translate.text.parsing import Block, detect_format, parse_post
+from translate.text.fetching import PAGE_TYPES, fetch, format_of, is_url
+from translate.text.parsing import Block, detect_format, page_byline, parse_post
 from translate.text.reading import decode_bytes, normalize_text, read_bytes
 from translate.text.segment import split_sentences
 
@@ -55,19 +56,25 @@ def prepare_document(
     name: str = "<text>",
     read: ReadOptions | None = None,
     where: str | None = None,
+    origin: Origin | None = None,
+    input_format: str | None = None,
+    charset: str | None = None,
 ) -> Document:
     """Decode (bytes), parse, clean and segment a post: the Document that would be translated, with no model involved.
 
     ``name`` labels the post (the handout shows it) and its extension sets the format (txt,
-    md, html) unless ``read.input_format`` does; failing both, the text is sniffed. ``where``
-    names the post in error messages (default: the name). Bytes of any plausible encoding
-    are decoded; InputError says why when they are not text.
+    md, html) unless ``read.input_format`` does, or else ``input_format`` (what a server said
+    it sent); failing all, the text is sniffed. ``where`` names the post in error messages
+    (default: the name). Bytes of any plausible encoding are decoded (``charset``: the one a
+    server declared); InputError says why when they are not text. ``origin`` says where the
+    post was published; for a fetched HTML page, the page's own author and date fill its gaps.
     """
     started = time.perf_counter()
     read = read or ReadOptions()
-    text = decode_bytes(content, where=where or name) if isinstance(content, bytes) else content
+    text = decode_bytes(content, where=where or name, charset=charset) if isinstance(content, bytes) else content
     text = normalize_text(text)
-    post = parse_post(text, read.input_format or detect_format(name, text))
+    fmt = read.input_format or input_format or detect_format(name, text)
+    post = parse_post(text, fmt)  # type: ignore[arg-type]
     cleaned = clean_post(post, read.clean)
     keep_comments = read.clean.keep_comments or read.clean.keep_all
     document = Document(
@@ -77,14 +84,24 @@ def prepare_document(
         dropped=cleaned.dropped,
         comments=[_paragraph(b) for b in cleaned.comments] if keep_comments else None,
     )
+    if origin is not None and fmt == "html" and not (origin.author and origin.published):
+        author, published = page_byline(text)
+        origin = Origin(origin.url, origin.author or author, origin.published or published)
+    document.origin = origin
     document.stats.seconds_read = time.perf_counter() - started
     return document
 
 
 def load_document(path: str | Path, read: ReadOptions | None = None) -> Document:
-    """Read, parse, clean and segment a post file; "-" reads standard input."""
+    """Read, parse, clean and segment a post: a file, "-" for standard input, or an http(s) URL to fetch."""
     if str(path) == STDIN:
         return prepare_document(sys.stdin.buffer.read(), "<stdin>", read, where="standard input")
+    if is_url(str(path)):
+        page = fetch(str(path), PAGE_TYPES)
+        return prepare_document(
+            page.content, page.url, read, where=str(path), origin=Origin(page.url),
+            input_format=format_of(page), charset=page.charset,
+        )  # fmt: skip
     return prepare_document(read_bytes(path), str(path), read)
 
 
@@ -209,12 +226,19 @@ class Pipeline:
 
     # --- the ways in ---------------------------------------------------------------------------
 
-    def prepare(self, content: str | bytes, name: str = "<text>", where: str | None = None) -> Document:
+    def prepare(
+        self,
+        content: str | bytes,
+        name: str = "<text>",
+        where: str | None = None,
+        origin: Origin | None = None,
+        input_format: str | None = None,
+    ) -> Document:
         """prepare_document with this pipeline's reading options, refusing a post with nothing left to translate."""
-        return require_text(prepare_document(content, name, self.options.read, where))
+        return require_text(prepare_document(content, name, self.options.read, where, origin, input_format))
 
     def run(self, path: str | Path) -> Document:
-        """Read, clean, segment, translate and summarize one post file ("-": standard input)."""
+        """Read, clean, segment, translate and summarize one post: a file, "-" (standard input) or an http(s) URL."""
         return self.process(require_text(load_document(path, self.options.read)))
 
     def run_text(self, text: str, name: str = "<text>") -> Document:

@@ -62,7 +62,7 @@ def _shows_progress(quiet: bool) -> bool:
 @app.command()
 @takes(TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT, READ)
 def run(
-    input: Annotated[str, typer.Argument(help="The post: a text file, or - for standard input.")],
+    input: Annotated[str, typer.Argument(help="The post: a file, an http(s) URL of a page, or - for standard input.")],
     fmt: Annotated[
         HandoutFormat,
         typer.Option("--format", "-f", help="Handout format (pdf needs the pdf extra; tmx/xliff for CAT tools)."),
@@ -110,7 +110,11 @@ def run(
 @takes(TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT, READ, MEMORY)
 def batch(
     inputs: Annotated[
-        list[str], typer.Argument(help="Folders (searched recursively), quoted glob patterns, or files.")
+        list[str],
+        typer.Argument(
+            help="Folders (searched recursively), quoted glob patterns, files, URLs of posts, or RSS/Atom feeds, "
+            "sitemaps and WordPress exports (by URL, or as .xml files): every post in them."
+        ),
     ],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Folder for the handouts; the input tree is mirrored.")
@@ -190,7 +194,7 @@ def evaluate(
 @app.command()
 @takes(READ)
 def clean(
-    input: Annotated[str, typer.Argument(help="The post: a text file, or - for standard input.")],
+    input: Annotated[str, typer.Argument(help="The post: a file, an http(s) URL of a page, or - for standard input.")],
     fmt: Annotated[
         CleanFormat, typer.Option("--format", "-f", help="text for reading, json for scripts.")
     ] = CleanFormat.text,

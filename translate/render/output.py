@@ -9,6 +9,8 @@ from pathlib import Path
 
 from translate.errors import OutputError
 from translate.render.formats import handout_format
+from translate.text.feeds import slug_of
+from translate.text.fetching import is_url
 
 
 def _process_umask() -> int:
@@ -25,9 +27,12 @@ STDIO = "-"
 
 
 def default_output_path(input_path: str | Path, fmt: str) -> Path:
-    """post.txt -> post.handout.html, next to the post."""
+    """post.txt -> post.handout.html, next to the post; https://blog.se/2024/min-post/ -> min-post.handout.html here."""
+    extension = handout_format(fmt).extension
+    if is_url(str(input_path)):
+        return Path(f"{slug_of(str(input_path))}.handout{extension}")
     path = Path(input_path)
-    return path.with_name(f"{path.stem}.handout{handout_format(fmt).extension}")
+    return path.with_name(f"{path.stem}.handout{extension}")
 
 
 def resolve_output(input_path: str, output: str | None, fmt: str) -> Path | None:
@@ -39,7 +44,7 @@ def resolve_output(input_path: str, output: str | None, fmt: str) -> Path | None
     if output == STDIO:
         return None
     target = Path(output)
-    if input_path != STDIO and target.resolve() == Path(input_path).resolve():
+    if input_path != STDIO and not is_url(input_path) and target.resolve() == Path(input_path).resolve():
         raise OutputError(f"Refusing to write the handout over its own input {input_path}; choose another -o.")
     return target
 

@@ -344,3 +344,16 @@ def parse_html(text: str) -> ParsedPost:
         title = blocks.pop(0).text
     extra = {"page_title": page_title}
     return ParsedPost(format="html", blocks=blocks, title=title, comments=comments, extra=extra)
+
+
+def page_byline(text: str) -> tuple[str | None, str | None]:
+    """The author and publication date an HTML page states of itself (meta tags, JSON-LD, bylines), or None."""
+    from trafilatura import extract_metadata
+
+    try:
+        metadata = extract_metadata(text)
+    except Exception:  # trafilatura fails on some malformed pages; a byline is never worth failing the post
+        return None, None
+    if metadata is None:
+        return None, None
+    return (metadata.author or None), (metadata.date or None)

@@ -41,19 +41,32 @@ def normalize_text(text: str) -> str:
     return _NOT_TEXT.sub("", text)
 
 
-def decode_bytes(data: bytes, where: str = "input") -> str:
-    """Decode bytes of unknown encoding; raise InputError if they are not text."""
+def decode_bytes(data: bytes, where: str = "input", charset: str | None = None) -> str:
+    """Decode bytes of unknown encoding (or of the ``charset`` a web server declared, when they decode in it); raise
+    InputError if they are not text."""
     from charset_normalizer import from_bytes
 
     if not data.strip():
         raise InputError(f"{where} is empty: there is nothing to translate.")
+    if charset:
+        # Bytes that are valid UTF-8 are UTF-8 whatever the server says: servers often declare
+        # ISO-8859-1 by default, and Latin-1 decodes anything, wrongly.
+        for encoding in ("utf-8-sig", charset):
+            try:
+                return _checked(data.decode(encoding), encoding, where)
+            except (LookupError, UnicodeDecodeError):
+                continue  # a wrong or unknown declaration: sniff instead
     best = from_bytes(data, cp_isolation=PLAUSIBLE_ENCODINGS).best()
     if best is None:
         raise InputError(
             f"{where} could not be decoded as text (tried UTF-8, UTF-16, UTF-32, "
             "Windows-1252 and Latin-1). Is it a binary file? Save it as plain text and try again."
         )
-    text = str(best)
+    return _checked(str(best), best.encoding, where)
+
+
+def _checked(text: str, encoding: str, where: str) -> str:
+    """The decoded text, or InputError when it is not prose (empty, control characters, not Latin script)."""
     letters = [c for c in text if not c.isspace()]
     if not letters:
         raise InputError(f"{where} contains only whitespace: there is nothing to translate.")
@@ -61,7 +74,7 @@ def decode_bytes(data: bytes, where: str = "input") -> str:
     latin = sum(1 for c in letters if _LATIN_TEXT.match(c))
     if control / len(letters) > 0.01 or latin / len(letters) < 0.5:
         raise InputError(
-            f"{where} does not look like a text file (it decodes as {best.encoding} "
+            f"{where} does not look like a text file (it decodes as {encoding} "
             "to mostly control or non-Latin characters). Is it binary, such as an image, "
             "PDF or archive? Give the tool a .txt file."
         )
