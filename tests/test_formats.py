@@ -122,3 +122,19 @@ def test_every_block_is_kept_or_dropped_with_a_reason() -> None:
         accounted = len(cleaned.paragraphs) + len(cleaned.comments) + len(cleaned.dropped) + title_from_blocks
         assert accounted == len(post.blocks) + len(post.comments or []), path.name
         assert all(d.reason for d in cleaned.dropped), path.name
+
+
+def test_paragraphs_inside_a_table_cell_or_a_list_item_stay_apart() -> None:
+    """trafilatura nests <p> in <cell> and <item>; their texts once ran together with no space."""
+    html = (
+        "<html><body><article><h1>Rubrik</h1><p>Det här är en lång inledande mening om ämnet som behövs.</p>"
+        "<table><tr><td><p>Första stycket i cellen.</p><p>Andra stycket i cellen.</p></td><td>Enkel cell</td></tr>"
+        "</table><ul><li><p>Punkt ett, första stycket.</p><p>Punkt ett, andra stycket.</p></li><li>Punkt två.</li>"
+        "</ul><p>Ett avslutande stycke som är tillräckligt långt för att räknas som brödtext.</p>"
+        "</article></body></html>"
+    )
+    blocks = [(b.kind, b.text) for b in parse_html(html).blocks]
+    assert ("paragraph", "Första stycket i cellen.") in blocks and ("paragraph", "Andra stycket i cellen.") in blocks
+    assert ("list-item", "Punkt ett, första stycket.") in blocks
+    assert ("list-item", "Punkt ett, andra stycket.") in blocks
+    assert not any("cellen.Andra" in text or "stycket.Punkt" in text for _, text in blocks)

@@ -257,6 +257,7 @@ def parse_markdown(text: str) -> ParsedPost:
 # --- HTML ----------------------------------------------------------------------------------
 
 _XML_KINDS: dict[str, Kind] = {"head": "heading", "item": "list-item", "quote": "quote", "code": "code"}
+_BLOCK_TAGS = ("p", "list", "head", "quote", "table", "code", "div")
 
 
 def _element_text(element: Any) -> str:
@@ -280,6 +281,13 @@ def _xml_blocks(body: Any) -> list[Block]:
             containers = ("list", "quote", "table", "row", "div")
             if tag in containers and any(grandchild.tag not in ("hi", "lb", "ref") for grandchild in child):
                 visit(child, "quote" if tag == "quote" else inherited)
+                continue
+            # A table cell or list item that holds paragraphs of its own: each is a block (joined,
+            # their texts ran together with no space between them).
+            if tag in ("cell", "item") and any(grandchild.tag in _BLOCK_TAGS for grandchild in child):
+                if (child.text or "").strip():
+                    blocks.append(Block(squash_whitespace(child.text), _XML_KINDS.get(tag, inherited or "paragraph")))
+                visit(child, _XML_KINDS.get(tag, inherited))
                 continue
             if tag == "graphic":
                 continue
