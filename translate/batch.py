@@ -26,12 +26,13 @@ from translate.document import Document, Origin
 from translate.errors import ConfigError, HandoutError, InputError
 from translate.models.spec import model_identity
 from translate.options import MemoryOptions, PipelineOptions
-from translate.pipeline import Pipeline, Progress
+from translate.pipeline import Pipeline, Progress, require_text
 from translate.render import handout_format, render
 from translate.render.output import write_atomic
 from translate.text.feeds import Entry, looks_like_listing, parse_listing, slug_of, url_folders
 from translate.text.fetching import FEED_TYPES, PAGE_TYPES, fetch, format_of, is_url
 from translate.text.reading import read_bytes
+from translate.text.recurring import block_key, drop_recurring, recurring_blocks
 
 INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 LISTING_SUFFIXES = (".xml", ".rss", ".atom")  # a feed, sitemap or WordPress export given as a file
@@ -391,13 +392,30 @@ def run_batch(
     # Built before anything is read: unknown model names fail here, and it fingerprints the settings.
     pipeline = Pipeline(options.pipeline, progress=on_pipeline)
     settings = request_fingerprint(pipeline, options)
+    # Every input is read and cleaned once first: what recurs across the batch's posts is
+    # learned from all of them (up to date or not), so a resumed run drops what an
+    # uninterrupted one would have.
+    surveys = [_survey(pipeline, item) for item in inputs]
+    keep_all = options.pipeline.read.clean.keep_all
+    readable = [survey for survey in surveys if isinstance(survey, _Survey)]
+    recurring = {} if keep_all else recurring_blocks(set(survey.blocks) for survey in readable)
     pending: list[_Pending] = []
-    for position, item in enumerate(inputs):
-        result, prepared = _prepare(pipeline, position, item, options, settings)
-        results[position] = result
-        if prepared is not None:
-            pending.append(prepared)
-
+    for position, (item, survey) in enumerate(zip(inputs, surveys)):
+        if isinstance(survey, FileResult):
+            results[position] = survey
+            continue
+        dropped = sorted(set(survey.blocks) & recurring.keys())
+        digest = _state_digest(survey.digest, dropped)
+        outputs = [str(p) for p in item.outputs(options.output, options.formats)]
+        if not options.force and _up_to_date(options, item, digest, settings):
+            results[position] = FileResult(item.name, outputs, "skipped")
+            continue
+        if dropped and sum(n for key, n in survey.blocks.items() if key not in recurring) == 0:
+            results[position] = FileResult(item.name, [], "failed", _nothing_but_chrome(item, len(readable)))
+            continue
+        results[position] = FileResult(item.name, outputs, "failed", "interrupted before it was translated")
+        sentences = sum(n for key, n in survey.blocks.items() if key not in recurring)
+        pending.append(_Pending(position, item, digest, sentences))
     total_sentences = sum(p.sentences for p in pending)
     files_done = len(inputs) - len(pending)
 
@@ -415,7 +433,9 @@ def run_batch(
             batch = []
             for prepared in planned:
                 try:
-                    prepared.digest, prepared.document = _read_document(pipeline, prepared.item)
+                    prepared.digest, prepared.document = _read_document(
+                        pipeline, prepared.item, recurring, len(readable)
+                    )
                     batch.append(prepared)
                 except HandoutError as error:  # changed or removed since the first pass
                     results[prepared.position] = FileResult(prepared.item.name, [], "failed", str(error))
@@ -442,23 +462,42 @@ def run_batch(
     return report
 
 
-def _prepare(
-    pipeline: Pipeline, position: int, item: BatchInput, options: BatchOptions, settings: str
-) -> tuple[FileResult, _Pending | None]:
+@dataclass
+class _Survey:
+    """What the first pass learns of a readable input: its bytes' digest and its blocks (key -> sentences)."""
+
+    digest: str
+    blocks: dict[str, int]
+
+
+def _survey(pipeline: Pipeline, item: BatchInput) -> _Survey | FileResult:
     started = time.perf_counter()
-    outputs = [str(p) for p in item.outputs(options.output, options.formats)]
     try:
         data, digest = _read(item)
-    except InputError as error:
-        return FileResult(item.name, [], "failed", str(error)), None
-    if not options.force and _up_to_date(options, item, digest, settings):
-        return FileResult(item.name, outputs, "skipped"), None
-    try:
         document = _prepare_document(pipeline, item, data)
     except HandoutError as error:
-        return FileResult(item.name, [], "failed", str(error), seconds=time.perf_counter() - started), None
-    result = FileResult(item.name, outputs, "failed", "interrupted before it was translated")
-    return result, _Pending(position, item, digest, len(document.all_sentences()))
+        return FileResult(item.name, [], "failed", str(error), seconds=time.perf_counter() - started)
+    blocks: dict[str, int] = {}
+    for block in ([document.title] if document.title else []) + document.paragraphs:
+        key = block_key(block.source)
+        blocks[key] = blocks.get(key, 0) + len(block.sentences)
+    for dropped in document.dropped:  # they count towards what recurs, and have nothing left to translate
+        blocks.setdefault(block_key(dropped.text), 0)
+    return _Survey(digest, blocks)
+
+
+def _state_digest(input_digest: str, dropped: list[str]) -> str:
+    """The input's digest, and which of its blocks the batch dropped as the site's: both decide its handout."""
+    if not dropped:
+        return input_digest
+    return hashlib.sha256((input_digest + "\n" + "\n".join(dropped)).encode()).hexdigest()
+
+
+def _nothing_but_chrome(item: BatchInput, posts: int) -> str:
+    return (
+        f"{item.name}: every block of it recurs across the {posts} posts of this batch, so all of it was taken "
+        "for the site's chrome. Translate it on its own, or use --keep-all."
+    )
 
 
 def _read(item: BatchInput) -> tuple[bytes, str]:
@@ -474,9 +513,14 @@ def _prepare_document(pipeline: Pipeline, item: BatchInput, data: bytes) -> Docu
     return pipeline.prepare(data, item.name, origin=item.origin, input_format=item.input_format)
 
 
-def _read_document(pipeline: Pipeline, item: BatchInput) -> tuple[str, Document]:
+def _read_document(pipeline: Pipeline, item: BatchInput, recurring: dict[str, int], posts: int) -> tuple[str, Document]:
+    """The input's document for its round, the batch's recurring blocks dropped, and its state digest."""
     data, digest = _read(item)
-    return digest, _prepare_document(pipeline, item, data)
+    document = _prepare_document(pipeline, item, data)
+    dropped = drop_recurring(document, recurring, posts) if recurring else []
+    if dropped and not document.paragraphs and document.title is None:
+        raise InputError(_nothing_but_chrome(item, posts))
+    return _state_digest(digest, sorted(set(dropped))), require_text(document)
 
 
 def _finish(prepared: _Pending, hits: int, options: BatchOptions, settings: str) -> FileResult:

@@ -7,6 +7,7 @@ messages, progress and exit codes from cli/display.py. No pipeline logic lives h
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -32,6 +33,7 @@ from translate.options import MemoryOptions, PipelineOptions
 from translate.pipeline import Pipeline, load_document
 from translate.render import HandoutFormat, render, render_clean
 from translate.render.output import resolve_output, write_atomic
+from translate.text.recurring import drop_batch_chrome
 
 app = typer.Typer(
     help="Turn a Swedish blog post into a bilingual Swedish/English handout with an English summary.",
@@ -173,8 +175,6 @@ def evaluate(
     debug: Debug = False,
 ) -> None:
     """Score a model on a parallel text with sacreBLEU (BLEU and chrF), through the pipeline and alone."""
-    import json
-
     from translate.evaluation import score_parallel_text
 
     with user_errors(debug):
@@ -194,7 +194,13 @@ def evaluate(
 @app.command()
 @takes(READ)
 def clean(
-    input: Annotated[str, typer.Argument(help="The post: a file, an http(s) URL of a page, or - for standard input.")],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="The post: a file, an http(s) URL of a page, or - for standard input. Several posts of one site "
+            "are cleaned as a batch would clean them: what recurs across them is dropped as the site's."
+        ),
+    ],
     fmt: Annotated[
         CleanFormat, typer.Option("--format", "-f", help="text for reading, json for scripts.")
     ] = CleanFormat.text,
@@ -203,7 +209,15 @@ def clean(
 ) -> None:
     """Show the paragraphs and sentences that would be translated, and what was dropped and why."""
     with user_errors(debug):
-        typer.echo(render_clean(load_document(input, options.read), fmt.value), nl=False)
+        documents = [load_document(name, options.read) for name in inputs]
+        if not options.read.clean.keep_all:
+            drop_batch_chrome(documents)
+        if len(documents) == 1:
+            typer.echo(render_clean(documents[0], fmt.value), nl=False)
+        elif fmt is CleanFormat.json:
+            typer.echo(json.dumps([d.to_clean_dict() for d in documents], ensure_ascii=False, indent=2))
+        else:
+            typer.echo("\n".join(f"==> {d.input} <==\n{render_clean(d, fmt.value)}" for d in documents), nl=False)
 
 
 @app.command()
