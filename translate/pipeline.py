@@ -31,7 +31,7 @@ from translate.models.spec import ModelSpec, model_identity
 from translate.options import PipelineOptions, ReadOptions
 from translate.text.cleaning import clean_post
 from translate.text.fetching import PAGE_TYPES, fetch, format_of, is_url
-from translate.text.parsing import Block, detect_format, page_byline, parse_post
+from translate.text.parsing import Block, detect_format, parse_post
 from translate.text.reading import decode_bytes, normalize_text, read_bytes
 from translate.text.segment import split_sentences
 
@@ -67,7 +67,7 @@ def prepare_document(
     it sent); failing all, the text is sniffed. ``where`` names the post in error messages
     (default: the name). Bytes of any plausible encoding are decoded (``charset``: the one a
     server declared); InputError says why when they are not text. ``origin`` says where the
-    post was published; for a fetched HTML page, the page's own author and date fill its gaps.
+    post was published; the page's own author and date (HTML) fill its gaps.
     """
     started = time.perf_counter()
     read = read or ReadOptions()
@@ -84,9 +84,9 @@ def prepare_document(
         dropped=cleaned.dropped,
         comments=[_paragraph(b) for b in cleaned.comments] if keep_comments else None,
     )
-    if origin is not None and fmt == "html" and not (origin.author and origin.published):
-        author, published = page_byline(text)
-        origin = Origin(origin.url, origin.author or author, origin.published or published)
+    if origin is not None:
+        # What the listing said wins; the page's own byline fills the gaps.
+        origin = Origin(origin.url, origin.author or post.author, origin.published or post.published)
     document.origin = origin
     document.stats.seconds_read = time.perf_counter() - started
     return document

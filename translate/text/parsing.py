@@ -60,6 +60,9 @@ class ParsedPost:
     title: str | None = None  # when the format names it (HTML metadata, Markdown front matter or H1)
     comments: list[Block] | None = None  # when the format separates comments from the post (HTML)
     extra: dict[str, Any] = field(default_factory=dict)
+    # The author and publication date the page states of itself (HTML: meta tags, JSON-LD, bylines).
+    author: str | None = None
+    published: str | None = None
 
 
 def detect_format(name: str | None, text: str) -> Format:
@@ -351,17 +354,8 @@ def parse_html(text: str) -> ParsedPost:
     if blocks and blocks[0].kind == "heading" and blocks[0].text in page_title and title and title in page_title:
         title = blocks.pop(0).text
     extra = {"page_title": page_title}
-    return ParsedPost(format="html", blocks=blocks, title=title, comments=comments, extra=extra)
+    return ParsedPost(
+        format="html", blocks=blocks, title=title, comments=comments, extra=extra,
+        author=extracted.author or None, published=extracted.date or None,
+    )  # fmt: skip
 
-
-def page_byline(text: str) -> tuple[str | None, str | None]:
-    """The author and publication date an HTML page states of itself (meta tags, JSON-LD, bylines), or None."""
-    from trafilatura import extract_metadata
-
-    try:
-        metadata = extract_metadata(text)
-    except Exception:  # trafilatura fails on some malformed pages; a byline is never worth failing the post
-        return None, None
-    if metadata is None:
-        return None, None
-    return (metadata.author or None), (metadata.date or None)
