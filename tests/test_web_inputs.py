@@ -309,3 +309,11 @@ def test_a_bad_listing_is_refused_or_read_safely(content: bytes, message: str) -
 )
 def test_slugs_and_folders_are_safe_file_names(url: str, slug: str, folders: list[str]) -> None:
     assert slug_of(url) == slug and url_folders(url) == folders
+
+
+def test_a_batch_keeps_what_the_server_said_of_a_page(site: str) -> None:
+    """The same facts `translate run URL` decodes by: the media type and the declared charset."""
+    from translate.batch import collect_inputs
+
+    [item] = collect_inputs([f"{site}/2024/05/om-samverkan/"])
+    assert (item.input_format, item.charset, item.content) == ("html", "ISO-8859-1", PAGE)

@@ -30,7 +30,7 @@ from translate.pipeline import Pipeline, Progress, require_text
 from translate.render import handout_format, render
 from translate.render.output import write_atomic
 from translate.text.feeds import Entry, looks_like_listing, parse_listing, slug_of, url_folders
-from translate.text.fetching import FEED_TYPES, PAGE_TYPES, fetch, format_of, is_url
+from translate.text.fetching import FEED_TYPES, PAGE_TYPES, Fetched, fetch, format_of, is_url
 from translate.text.reading import read_bytes
 from translate.text.recurring import block_key, drop_recurring, recurring_blocks
 
@@ -61,11 +61,16 @@ class BatchInput:
     content: bytes | None = None
     input_format: str | None = None  # what the listing or the server says the content is
     origin: Origin | None = None
+    charset: str | None = None  # what the server declared
 
     @property
     def name(self) -> str:
         """How reports and errors name it."""
         return self.url or str(self.path)
+
+    def keep_page(self, page: Fetched) -> None:
+        """Hold a fetched page's bytes, with what the server said of them, for both passes."""
+        self.content, self.input_format, self.charset = page.content, format_of(page), page.charset
 
     def outputs(self, folder: Path, formats: list[str]) -> list[Path]:
         return [folder / self.relative.with_suffix(handout_format(fmt).extension) for fmt in formats]
@@ -190,12 +195,9 @@ def _inputs_from_url(url: str) -> list[BatchInput]:
     fetched = fetch(url, PAGE_TYPES + FEED_TYPES)
     if fetched.media_type in FEED_TYPES or looks_like_listing(fetched.content):
         return _inputs_from_listing(fetched.content, url, fetched.url)
-    return [
-        BatchInput(
-            None, _relative_for(fetched.url, slug_of(fetched.url)), fetched.url, fetched.content,
-            format_of(fetched), Origin(fetched.url),
-        )
-    ]  # fmt: skip
+    item = BatchInput(None, _relative_for(fetched.url, slug_of(fetched.url)), fetched.url, origin=Origin(fetched.url))
+    item.keep_page(fetched)
+    return [item]
 
 
 def _inputs_from_listing(content: bytes, where: str, base_url: str | None, depth: int = 0) -> list[BatchInput]:
@@ -503,14 +505,13 @@ def _nothing_but_chrome(item: BatchInput, posts: int) -> str:
 def _read(item: BatchInput) -> tuple[bytes, str]:
     """The input's bytes and their sha256; a post by URL is fetched once and kept for the second pass."""
     if item.content is None and item.url is not None:
-        page = fetch(item.url, PAGE_TYPES)
-        item.content, item.input_format = page.content, format_of(page)
+        item.keep_page(fetch(item.url, PAGE_TYPES))
     data = item.content if item.content is not None else read_bytes(item.path)  # type: ignore[arg-type]
     return data, hashlib.sha256(data).hexdigest()
 
 
 def _prepare_document(pipeline: Pipeline, item: BatchInput, data: bytes) -> Document:
-    return pipeline.prepare(data, item.name, origin=item.origin, input_format=item.input_format)
+    return pipeline.prepare(data, item.name, origin=item.origin, input_format=item.input_format, charset=item.charset)
 
 
 def _read_document(pipeline: Pipeline, item: BatchInput, recurring: dict[str, int], posts: int) -> tuple[str, Document]:

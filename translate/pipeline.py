@@ -233,9 +233,10 @@ class Pipeline:
         where: str | None = None,
         origin: Origin | None = None,
         input_format: str | None = None,
+        charset: str | None = None,
     ) -> Document:
         """prepare_document with this pipeline's reading options, refusing a post with nothing left to translate."""
-        return require_text(prepare_document(content, name, self.options.read, where, origin, input_format))
+        return require_text(prepare_document(content, name, self.options.read, where, origin, input_format, charset))
 
     def run(self, path: str | Path) -> Document:
         """Read, clean, segment, translate and summarize one post: a file, "-" (standard input) or an http(s) URL."""
