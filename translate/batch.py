@@ -32,7 +32,7 @@ from translate.render.output import write_atomic
 from translate.text.feeds import Entry, looks_like_listing, parse_listing, slug_of, url_folders
 from translate.text.fetching import FEED_TYPES, PAGE_TYPES, Fetched, fetch, format_of, is_url
 from translate.text.reading import read_bytes
-from translate.text.recurring import block_key, drop_recurring, recurring_blocks
+from translate.text.recurring import block_sentences, drop_recurring, recurring_blocks
 
 INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 LISTING_SUFFIXES = (".xml", ".rss", ".atom")  # a feed, sitemap or WordPress export given as a file
@@ -412,11 +412,11 @@ def run_batch(
         if not options.force and _up_to_date(options, item, digest, settings):
             results[position] = FileResult(item.name, outputs, "skipped")
             continue
-        if dropped and sum(n for key, n in survey.blocks.items() if key not in recurring) == 0:
+        sentences = sum(n for key, n in survey.blocks.items() if key not in recurring)
+        if dropped and sentences == 0:
             results[position] = FileResult(item.name, [], "failed", _nothing_but_chrome(item, len(readable)))
             continue
         results[position] = FileResult(item.name, outputs, "failed", "interrupted before it was translated")
-        sentences = sum(n for key, n in survey.blocks.items() if key not in recurring)
         pending.append(_Pending(position, item, digest, sentences))
     total_sentences = sum(p.sentences for p in pending)
     files_done = len(inputs) - len(pending)
@@ -479,13 +479,7 @@ def _survey(pipeline: Pipeline, item: BatchInput) -> _Survey | FileResult:
         document = _prepare_document(pipeline, item, data)
     except HandoutError as error:
         return FileResult(item.name, [], "failed", str(error), seconds=time.perf_counter() - started)
-    blocks: dict[str, int] = {}
-    for block in ([document.title] if document.title else []) + document.paragraphs:
-        key = block_key(block.source)
-        blocks[key] = blocks.get(key, 0) + len(block.sentences)
-    for dropped in document.dropped:  # they count towards what recurs, and have nothing left to translate
-        blocks.setdefault(block_key(dropped.text), 0)
-    return _Survey(digest, blocks)
+    return _Survey(digest, block_sentences(document))
 
 
 def _state_digest(input_digest: str, dropped: list[str]) -> str:

@@ -25,11 +25,23 @@ def block_key(text: str) -> str:
     return squash_whitespace(text).casefold()
 
 
+def block_sentences(document: Document) -> dict[str, int]:
+    """The key of the title, of every body paragraph and of every block the cleaner already dropped, with the
+    sentences each leaves to translate (a dropped one: 0). A block recurs whatever each post's own cleaning made of
+    it; comments are the readers', not the site's."""
+    sentences: dict[str, int] = {}
+    for block in ([document.title] if document.title else []) + document.paragraphs:
+        if block.source.strip():
+            key = block_key(block.source)
+            sentences[key] = sentences.get(key, 0) + len(block.sentences)
+    for dropped in document.dropped:
+        if dropped.text.strip():
+            sentences.setdefault(block_key(dropped.text), 0)
+    return sentences
+
+
 def block_keys(document: Document) -> set[str]:
-    """The keys of the title, every body paragraph and every block the cleaner already dropped: a block recurs
-    whatever each post's own cleaning made of it (comments are the readers', not the site's)."""
-    blocks = [b.source for b in ([document.title] if document.title else []) + document.paragraphs]
-    return {block_key(text) for text in blocks + [d.text for d in document.dropped] if text.strip()}
+    return set(block_sentences(document))
 
 
 def recurring_blocks(documents_keys: Iterable[set[str]]) -> dict[str, int]:
