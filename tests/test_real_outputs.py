@@ -133,6 +133,11 @@ def test_every_source_number_is_accounted_for_or_flagged() -> None:
         ("Det handlar om 35 000 personer och 4,9 procent.", "It concerns 35,000 people and 4.9 percent."),
         ("34 procent delar denna syn.", "Thirty-four percent share this view."),
         ("Standarden 802.11n är snabbare.", "The 802.11n standard is faster."),
+        ("Det kom 200 personer.", "Two hundred people came."),
+        ("Mötet hölls 2020-01-15.", "The meeting was held on 15 January 2020."),
+        ("Han föddes på 1990-talet.", "He was born in the nineties."),
+        ("Det hände under 2000-talet.", "It happened in the 21st century."),
+        ("Tåget går kl. 08.30.", "The train leaves at 8:30."),
     ],
 )
 def test_numbers_in_their_english_forms_are_accounted_for(source: str, translation: str) -> None:
@@ -255,17 +260,3 @@ def test_a_plain_function_is_an_engine_and_a_broken_one_fails_clearly() -> None:
     broken = Pipeline(NO_SUMMARY, translator=lambda texts: texts[:-1])
     with pytest.raises(EngineError, match="one translation per text"):
         broken.run_text("Hej. Hej igen.")
-
-
-@pytest.mark.parametrize(
-    ("source", "translation"),
-    [
-        ("Det kom 200 personer.", "Two hundred people came."),
-        ("Mötet hölls 2020-01-15.", "The meeting was held on 15 January 2020."),
-        ("Han föddes på 1990-talet.", "He was born in the nineties."),
-        ("Det hände under 2000-talet.", "It happened in the 21st century."),
-        ("Tåget går kl. 08.30.", "The train leaves at 8:30."),
-    ],
-)
-def test_more_english_forms_of_numbers_are_accounted_for(source: str, translation: str) -> None:
-    assert unaccounted(source_numbers(source), translation) == []
