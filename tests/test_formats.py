@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 from translate import CleanOptions, ReadOptions, prepare_document
-from translate.text.parsing import detect_format, parse_html, parse_markdown, split_line_group
+from translate.text.blocks import split_line_group
+from translate.text.parsing import detect_format, parse_html, parse_markdown
 
 
 @pytest.mark.parametrize(

@@ -154,6 +154,9 @@ class Document:
     options: PipelineOptions | None = field(default=None, repr=False)
     # Where it was published (a post fetched by URL or read from a feed); None for a file.
     origin: Origin | None = None
+    # Which reading of an HTML page cleaning started from ("trafilatura", "page landmarks
+    # (<main>)"), shown by `translate clean`; None for plain text and Markdown.
+    reading: str | None = None
 
     def all_paragraphs(self) -> list[Paragraph]:
         """Title, body and kept comments, in reading order."""
@@ -197,6 +200,7 @@ class Document:
         return {
             "input": self.input,
             "title": self.title.source if self.title else None,
+            **({"read_with": self.reading} if self.reading else {}),
             "paragraphs": [_clean_paragraph(p) for p in self.paragraphs],
             **({"comments": [_clean_paragraph(c) for c in self.comments]} if self.comments is not None else {}),
             "dropped": [d.to_dict() for d in self.dropped],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from translate.document import Document, Paragraph, Sentence
 from translate.errors import InputError
 from translate.options import CleanOptions, ReadOptions
 from translate.pipeline import Pipeline, load_document
-from translate.text.parsing import squash_whitespace
+from translate.text.blocks import squash_whitespace
 from translate.text.reading import read_text
 from translate.text.segment import split_sentences
 
@@ -77,6 +78,90 @@ def evaluate_cleaning(folder: Path, keep_comments: bool = True) -> CleaningRepor
             report.comments_expected += len(truth.get("comments", []))
             report.comments_kept += len(comments)
             report.comments_correct += found
+    return report
+
+
+WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> Counter:
+    """The words of a text, lowercased, as a multiset: what word precision and recall count."""
+    return Counter(WORD.findall(text.lower()))
+
+
+@dataclass
+class PageScore:
+    """One real page: the words cleaning kept against the hand-written title and body."""
+
+    page: str
+    split: str
+    site: str
+    expected_words: int
+    kept_words: int
+    matched_words: int
+    title_expected: str | None
+    title_kept: str | None
+    reading: str | None = None  # which reading of an HTML page cleaning started from
+    missing: list[str] = field(default_factory=list)  # the commonest lost words, for reading a failure
+    extra: list[str] = field(default_factory=list)  # the commonest words kept that are not the post
+
+    @property
+    def precision(self) -> float:
+        return self.matched_words / self.kept_words if self.kept_words else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched_words / self.expected_words if self.expected_words else 1.0
+
+
+@dataclass
+class RealPagesReport:
+    pages: list[PageScore]
+
+    def select(self, split: str | None = None) -> list[PageScore]:
+        return [p for p in self.pages if split is None or p.split == split]
+
+    def precision(self, split: str | None = None) -> float:
+        pages = self.select(split)
+        kept = sum(p.kept_words for p in pages)
+        return sum(p.matched_words for p in pages) / kept if kept else 1.0
+
+    def recall(self, split: str | None = None) -> float:
+        pages = self.select(split)
+        expected = sum(p.expected_words for p in pages)
+        return sum(p.matched_words for p in pages) / expected if expected else 1.0
+
+    def worst_recall(self, split: str | None = None) -> float:
+        return min((p.recall for p in self.select(split)), default=1.0)
+
+
+def evaluate_real_pages(folder: Path, splits: tuple[str, ...] = ("dev", "blind")) -> RealPagesReport:
+    """Word precision and recall of cleaning on the real pages of ``folder`` (its manifest.json), page by page.
+
+    Cleaning runs with the defaults a user gets (`translate run PAGE`); the title and the
+    paragraphs it keeps are compared, as multisets of lowercased words, with the page's
+    hand-written expected title and body in expected/PAGE.json.
+    """
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    report = RealPagesReport(pages=[])
+    for entry in manifest:
+        if entry["split"] not in splits:
+            continue
+        truth = json.loads((folder / "expected" / f"{entry['page']}.json").read_text(encoding="utf-8"))
+        document = load_document(folder / "pages" / entry["page"])
+        kept_title = document.title.source if document.title else None
+        kept = words(" ".join(([kept_title] if kept_title else []) + [p.source for p in document.paragraphs]))
+        expected = words(" ".join(([truth["title"]] if truth.get("title") else []) + truth["paragraphs"]))
+        report.pages.append(
+            PageScore(
+                page=entry["page"], split=entry["split"], site=entry["site"],
+                expected_words=sum(expected.values()), kept_words=sum(kept.values()),
+                matched_words=sum((expected & kept).values()),
+                title_expected=truth.get("title"), title_kept=kept_title, reading=document.reading,
+                missing=[w for w, _ in (expected - kept).most_common(8)],
+                extra=[w for w, _ in (kept - expected).most_common(8)],
+            )
+        )  # fmt: skip
     return report
 
 

@@ -29,9 +29,10 @@ from translate.models.registry import EXTRACTIVE, NO_SUMMARY, Registry, load_reg
 from translate.models.seq2seq import Seq2SeqGenerator, Task
 from translate.models.spec import ModelSpec, model_identity
 from translate.options import PipelineOptions, ReadOptions
+from translate.text.blocks import Block
 from translate.text.cleaning import clean_post
 from translate.text.fetching import PAGE_TYPES, fetch, format_of, is_url
-from translate.text.parsing import Block, detect_format, parse_post
+from translate.text.parsing import detect_format, parse_post
 from translate.text.reading import decode_bytes, normalize_text, read_bytes
 from translate.text.segment import split_sentences
 
@@ -83,6 +84,7 @@ def prepare_document(
         paragraphs=[_paragraph(b) for b in cleaned.paragraphs],
         dropped=cleaned.dropped,
         comments=[_paragraph(b) for b in cleaned.comments] if keep_comments else None,
+        reading=post.extra.get("extractor"),
     )
     if origin is not None:
         # What the listing said wins; the page's own byline fills the gaps.

@@ -24,7 +24,7 @@ from typing import Any
 
 from translate.errors import ConfigError
 from translate.options import MemoryOptions
-from translate.text.parsing import squash_whitespace
+from translate.text.blocks import squash_whitespace
 
 # Bump when masking, restoring or the guard change what a sentence's final translation is.
 FIDELITY_VERSION = 2  # 2: numbers checked instead of masked (issue 14)

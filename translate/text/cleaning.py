@@ -1,19 +1,23 @@
 """Cleaning: find a post's title, body and comments among its blocks, and drop blog chrome with a reason for each drop.
 
-Chrome is recognized by what it says (interface phrases in Swedish and English, dates,
-bylines, link rows) and by where it stands: labels above the title are the site's name
-and menu, labels in the chrome after the body are stray captions, and everything after
-a comment heading is comments and comment form, not the post.
+Chrome is recognized by what the page's markup says of it (parsing gives each block a
+``markup_reason`` where it does), by what it says (interface phrases in Swedish and English,
+dates, bylines, link rows) and by where it stands: links and labels above the title are the
+site's name and menu, links after the body are teasers, a label over a heading is a kicker,
+labels in the chrome after the body are stray captions, a paragraph after the sign-off is
+the author's bio, and everything after a comment heading is comments and comment form.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from translate.document import DroppedBlock
 from translate.options import CleanOptions
-from translate.text.parsing import LIST_ITEM, Block, ParsedPost, parse_plain_text
+from translate.text.blocks import LIST_ITEM, Block
+from translate.text.parsing import ParsedPost, parse_plain_text
 
 # Blocks longer than this are prose even if they mention "Gilla" or "Facebook".
 MAX_CHROME_WORDS = 25
@@ -30,7 +34,7 @@ _MONTHS = (
 _WEEKDAYS = r"(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _TIME = r"(?:(?:kl\.?|at|klockan)\s*)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?"
 _DATE = (
-    rf"(?:{_WEEKDAYS},?\s+)?(?:(?:den\s+)?\d{{1,2}}\s+{_MONTHS}(?:,?\s+\d{{4}})?|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
+    rf"(?:{_WEEKDAYS},?\s+)?(?:(?:den\s+)?\d{{1,2}}(?::[ae])?\s+{_MONTHS}(?:,?\s+\d{{4}})?|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?"
     rf"(?:\s+\d{{4}})?|\d{{4}}-\d{{2}}-\d{{2}})"
 )
 # A block that is nothing but a date and maybe a time, like "14 april 2021 kl. 19:02".
@@ -112,21 +116,26 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|senast (?:uppdaterad|ändrad|granskad)|last (?:updated|modified)"
             r"|(?:sidan|artikeln|inlägget) (?:uppdaterades|uppdaterad|publicerades|publicerad))\b.{0,100}$"
             r"|^(?:av|by) [A-ZÅÄÖ][\w.-]+(?: [A-ZÅÄÖ][\w.-]+){0,3}(?:,? .{0,40})?$"
+            rf"|^(?:av|by) [A-ZÅÄÖ][\w.-]+(?: [A-ZÅÄÖ][\w.-]+){{0,3}},? .{{0,80}}"
+            rf"(?:{_DATE}|[\w.+-]+@[\w-]+\.[\w.]+)\.?$"
             r"|^(?:lästid|läsningstid|läs(?:nings)?tid|reading time)\b|^(?:#[\w-]+\s*)+$"
             r"|inlägget (?:postades|publicerades) i|bokmärk permalänken|this entry was posted in|bookmark the permalink"
-            r"|^(?:kategorier|kategori|categories|category|etiketter|taggar|tags|tagged|ämnen|filed under"
-            r"|arkiverat under|postat i|posted in)\b"
+            r"|^(?:kategorier|kategori|categories|category|etiketter|taggar|tags|ämnen)\s*:"
+            r"|^(?:tagged|filed under|arkiverat under|postat i|posted in)\b"
             r"|^(?:ämne|tråd|inlägg) (?:skapat|startat|skrivet) av\b|\b\d+ min(?:uter)? (?:read|läsning|läsningstid)\b"
-            r"|^.{1,40} · (?:follow|följ)$|^admin$",
+            r"|^.{1,40} · (?:follow|följ)$|^admin$"
+            r"|^(?:version|fastställd|beslutad|reviderad)\s*:?\s*[\d.]+\b.{0,80}$",  # a document's version line
         ),
         (
             "navigation",
             r"^(?:← ?)?(?:föregående|nästa|previous|next|äldre|senare|newer|older)(?: (?:inlägg|post|entries"
             r"|sida|page|inlägget))?(?: ?→)?$|^←|→$|^(?:hoppa till (?:innehåll|innehållet|huvudinnehållet)"
             r"|skip to (?:main )?content|meny|menu|sök|search|hem|home|start|startsida|tillbaka|back"
-            r"|till toppen|back to top|bloggarkiv|arkiv|archive|lyssna|listen|translate|översätt"
+            r"|(?:gå |tillbaka |upp )?till toppen(?: av (?:sidan|artikeln|inlägget))?|back to top"
+            r"|bloggarkiv|arkiv|archive|lyssna|listen|translate|översätt"
             r"|sök efter:?|search for:?)$"
-            r"|^(?:sida|page) \d+ (?:av|of) \d+$|^\S[^.!?]{0,40}(?: [›»>/|] [^.!?]{1,40}){2,}$",
+            r"|^(?:sida|page) \d+ (?:av|of) \d+$|^\S[^.!?]{0,40}(?: [›»>/|] [^.!?]{1,40}){2,}$"
+            r"|^[^\s›»>/|]{1,40}(?: [›»>/|] [^›»>/|!?]{1,40}){1,6}$",  # a breadcrumb trail: "Start.se / Kurser / Bugg"
         ),
         (
             "related posts",
@@ -147,7 +156,9 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"^(?:blogga med wordpress\.com|blog at wordpress\.com|skapa en gratis webbplats|create a free website"
             r"|(?:proudly )?powered by \w+|tema:? \w+|theme:? \w+|tillhandahålls av|©|copyright|skapad med \w+"
             r"|ansvarig utgivare|om webbplatsen|tillgänglighetsredogörelse|help$|status$|about$|careers$"
-            r"|privacy$|terms$)",
+            r"|privacy$|terms$)"
+            r"|licensiera(?:d|de|t) (?:enligt|under) creative commons|licensed under (?:a )?creative commons"
+            r"|alla rättigheter förbehållna|all rights reserved",
         ),
         (
             "newsletter or subscription",
@@ -160,6 +171,8 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("advertisement", r"^(?:annons|reklam|advertisement|sponsrat|sponsored|sponsrad länk)$"),
         ("photo credit", r"^(?:foto|bild|photo|image|illustration|grafik|fotograf)\s*:\s*[^.!?]{1,60}$"),
         ("punctuation only", r"^[\W_]+$"),
+        # An editor's stand-in for a picture: "[BILD]", "[Bild: kurerat material]", "[image]".
+        ("picture placeholder", r"^\[(?:bild|foto|image|img|picture|photo)\b[^\]]{0,60}\]$"),
         ("forum user rank", r"^(?:medlem|member|moderator|nybörjare|stammis|junior member|senior member)$"),
         (
             "page feedback",
@@ -171,6 +184,9 @@ _CHROME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ("bare link", r"^(?:https?://|www\.)\S+$"),
     ]
 ]
+
+# Chrome whose words can also name a section of the post ("Sök", "Status", "Om"): a heading is the section.
+_SECTION_NAMES = ("navigation", "site footer")
 
 # An author box: the heading and the short bio after it are about the writer, not the post.
 _AUTHOR_BOX = re.compile(
@@ -215,20 +231,22 @@ def chrome_reason(block: Block) -> str | None:
     """Why a block is blog chrome by what it says, or None if it may be content."""
     text = block.text
     words = len(text.split())
-    if block.kind == "code" or words > MAX_NOTICE_WORDS:
+    if block.kind == "code":
+        return None
+    if block.markup_reason:
+        return block.markup_reason
+    if words > MAX_NOTICE_WORDS:
         return None
     if _COOKIE_NOTICE.search(text):
         return "cookie notice"  # these run long, and no post is about its own cookies
     if words > MAX_CHROME_WORDS:
         return None
-    if block.link_only and block.kind != "heading":
-        return "link (menu, share or read-more)"
     if _DATE_ONLY.match(text):
         return "date or time"
     if _DATED_BYLINE.match(text) and words <= MAX_LABEL_WORDS:
         return "byline, date or tags"
     for reason, pattern in _CHROME_PATTERNS:
-        if pattern.search(text):
+        if pattern.search(text) and not (block.kind == "heading" and reason in _SECTION_NAMES):
             return reason
     return None
 
@@ -257,6 +275,8 @@ def _could_be_title(block: Block) -> bool:
     )
 
 
+# A label in capitals: no lower-case letter, and at least four letters (not "CSS", "EU").
+_CAPITALS = re.compile(r"^(?=(?:[^a-zåäöéü]*[A-ZÅÄÖÉÜ]){4})[^a-zåäöéü]+$")
 _PROSE_END = re.compile(r"[.!?…]['\"”’»)\]]*$")
 MIN_SENTENCE_WORDS = 3
 
@@ -303,10 +323,14 @@ def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> Cleaned
     blocks = list(post.blocks)
     marks = _Marks(blocks, [chrome_reason(b) for b in blocks], [False] * len(blocks))
     signature = _mark_signature_and_boxes(marks)
+    _mark_edge_links(marks)
+    _mark_kickers(marks)
     first_prose = next((i for i, b in enumerate(blocks) if marks.undecided(i) and _is_prose(b)), len(blocks))
     end_of_post = _mark_comments(marks, first_prose, signature)
     title = post.title if post.title is not None else _choose_title(marks, first_prose)
     _mark_header(marks, first_prose, post, title)
+    _mark_table_of_contents(marks, first_prose)
+    _mark_after_sign_off(marks, first_prose, end_of_post)
     _mark_trailing_labels(marks, first_prose, end_of_post)
     _add_separate_comments(marks, post.comments or [])
     return _collect(marks, title, options, title_given=post.title is not None)
@@ -332,11 +356,50 @@ def _mark_signature_and_boxes(marks: _Marks) -> int | None:
     return signature
 
 
+def _mark_edge_links(marks: _Marks) -> None:
+    """Links above the body's first sentence and below its last are menus, share bars and teasers.
+
+    Between them a paragraph or list of links is the post's own (a tutorial's examples,
+    a list of sources), and stays unless what it says is chrome.
+    """
+    blocks = marks.blocks
+    prose = [i for i, b in enumerate(blocks) if marks.undecided(i) and not b.link_only and _is_prose(b)]
+    first, last = (prose[0], prose[-1]) if prose else (len(blocks), -1)
+    for i, block in enumerate(blocks):
+        # A linked heading above the body is the post's title linking to itself; below it, a teaser's.
+        outside = i < first and block.kind != "heading" or i > last
+        if block.link_only and outside and len(block.text.split()) <= MAX_CHROME_WORDS:
+            marks.drop(i, "link (menu, share or read-more)")
+
+
+def _mark_kickers(marks: _Marks) -> None:
+    """A short label right above a heading, inside the body, is a kicker or category label."""
+    blocks = marks.blocks
+    first = next((i for i, b in enumerate(blocks) if marks.undecided(i) and _is_prose(b)), len(blocks))
+    for i, block in enumerate(blocks):
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        kicker = _is_short_label(block) and not block.link_only and i > first and following is not None
+        if kicker and following.kind == "heading":
+            marks.drop(i, "kicker label above a heading")
+        elif kicker and _CAPITALS.match(block.text) and _is_label(following) and _could_be_title(following):
+            # A browser copy keeps CSS capitals: "UPPLEVELSEN" over the heading "Så känns Fox på golvet".
+            # A line in capitals over prose is the post's own heading ("TISDAG").
+            marks.drop(i, "kicker label above a heading (set in capitals)")
+
+
 def _mark_comments(marks: _Marks, first_prose: int, signature: int | None) -> int:
     """Comments run from a comment heading after the body to the comment form; returns where the post ends."""
     blocks = marks.blocks
     after_body = range(first_prose + 1, len(blocks))
-    comments_start = next((i for i in after_body if _COMMENTS_START.match(blocks[i].text)), None)
+    # A table of contents may link to a "Kommentarer" section; the heading itself is no link.
+    comments_start = next(
+        (
+            i
+            for i in after_body
+            if _COMMENTS_START.match(blocks[i].text) and not blocks[i].link_only and blocks[i].kind != "list-item"
+        ),
+        None,
+    )
     # With no body at all, a comment form still is one.
     form_start = next(
         (i for i in (after_body or range(len(blocks))) if _FORM_START.match(blocks[i].text)),
@@ -355,6 +418,11 @@ def _mark_comments(marks: _Marks, first_prose: int, signature: int | None) -> in
     return min(i for i in (comments_start, form_start, signature, len(blocks)) if i is not None)
 
 
+def _dated_line(block: Block) -> bool:
+    """A short line with a date in it ("Version: 1.0 | Fastställd: 2025-12-10")."""
+    return len(block.text.split()) <= MAX_LABEL_WORDS and bool(re.search(_DATE, block.text, re.IGNORECASE))
+
+
 def _choose_title(marks: _Marks, first_prose: int) -> str | None:
     """In plain text the title is the label above the body that stands closest to it.
 
@@ -369,6 +437,20 @@ def _choose_title(marks: _Marks, first_prose: int) -> str | None:
         following = marks.reasons[i + 1] if i + 1 < len(blocks) else None
         return bool(_PERSON_NAME.match(blocks[i].text)) and following in ("date or time", "byline, date or tags")
 
+    # The title stands over its byline ("Av Ronny Holm, 14:e oktober 2010"), even where a page's
+    # captions come first in the copy; looked for in the first half, where comments do not stand.
+    over_byline = [
+        i
+        for i in range(len(blocks) // 2)
+        if marks.undecided(i)
+        and _could_be_title(blocks[i])
+        and not _is_prose(blocks[i])
+        and not _PERSON_NAME.match(blocks[i].text)
+        and (marks.reasons[i + 1] in ("byline, date or tags", "date or time") or _dated_line(blocks[i + 1]))
+    ]
+    if over_byline:
+        marks.title_index = over_byline[0]
+        return blocks[over_byline[0]].text
     candidates = [
         i for i in range(first_prose) if marks.undecided(i) and _could_be_title(blocks[i]) and not author_line(i)
     ]
@@ -399,6 +481,7 @@ def _mark_header(marks: _Marks, first_prose: int, post: ParsedPost, title: str |
     for i in range(first_prose):
         block = marks.blocks[i]
         words = len(block.text.split())
+        above_title = marks.title_index is not None and i < marks.title_index
         if not marks.undecided(i):
             continue
         if block.kind == "heading" and block.text != title and block.text in site_name:
@@ -407,6 +490,62 @@ def _mark_header(marks: _Marks, first_prose: int, post: ParsedPost, title: str |
             continue  # a subtitle
         elif block.kind == "paragraph" and words <= most_words:
             marks.drop(i, "site name, menu or label above the title")
+        elif post.format == "txt" and above_title and block.kind == "paragraph" and not _is_prose(block):
+            marks.drop(i, "menu line above the title")  # a menu copied as one line: many words, no sentence
+
+
+_TOC_HEADING = re.compile(
+    r"^(?:innehållsförteckning|innehåll|på (?:den här|denna) sida(?:n)?|table of contents|contents|on this page)\s*:?$",
+    re.IGNORECASE,
+)
+# A table of contents copied as one line is made of the headings' words.
+MIN_TOC_HEADING_WORDS = 0.8
+
+
+def _mark_table_of_contents(marks: _Marks, first_prose: int) -> None:
+    """Labels above the body that recur as headings further down are its table of contents, and so is
+    what stands under a "Innehållsförteckning" label when it is made of the headings' words."""
+    blocks = marks.blocks
+    headings = [b for b in blocks[first_prose:] if _could_be_title(b) and not _is_prose(b) or b.kind == "heading"]
+    below = {b.text.casefold() for b in headings}
+    for i in range(first_prose):
+        if marks.undecided(i) and not _is_prose(blocks[i]) and blocks[i].text.casefold() in below:
+            marks.drop(i, "table of contents (the entry recurs as a heading below)")
+    heading_words = Counter(w for b in headings for w in re.findall(r"\w+", b.text.casefold()))
+    for i, block in enumerate(blocks):
+        if not (_TOC_HEADING.match(block.text) and (block.kind == "heading" or _is_label(block))):
+            continue
+        marks.drop(i, "table of contents")
+        for j in range(i + 1, len(blocks)):
+            entry = Counter(re.findall(r"\w+", blocks[j].text.casefold()))
+            covered = sum((entry & heading_words).values()) / max(1, sum(entry.values()))
+            if not marks.undecided(j) or covered < MIN_TOC_HEADING_WORDS:
+                break
+            marks.drop(j, "table of contents (made of the headings below)")
+
+
+_POSTSCRIPT = re.compile(r"^p\.?\s?s\b", re.IGNORECASE)
+MAX_BIO_BLOCKS = 2
+MAX_SIGNATURE_LINES = 2
+
+
+def _mark_after_sign_off(marks: _Marks, first_prose: int, end_of_post: int) -> None:
+    """After the author's sign-off ("/mos", "Hälsningar, Anna") a paragraph or two before the
+    page's chrome is an author bio or a signature, not the post; a P.S. is the post's."""
+    blocks = marks.blocks
+    body = [i for i in range(first_prose, end_of_post) if marks.undecided(i)]
+    sign_offs = [i for i in body if _VALEDICTION.match(blocks[i].text) and len(blocks[i].text.split()) <= 4]
+    if not sign_offs:
+        return
+    after = [i for i in body if i > sign_offs[-1]]
+    prose = [i for i in after if _is_prose(blocks[i]) and not _POSTSCRIPT.match(blocks[i].text)]
+    if not prose or len(prose) > MAX_BIO_BLOCKS or any(_POSTSCRIPT.match(blocks[i].text) for i in after):
+        return
+    # Only where labels and chrome, and nothing else, follow the bio: the page's end.
+    rest = range(prose[-1] + 1, len(blocks))
+    if rest and all(not marks.undecided(i) or _is_label(blocks[i]) for i in rest):
+        for i in prose:
+            marks.drop(i, "author bio or signature after the sign-off")
 
 
 def _mark_trailing_labels(marks: _Marks, first_prose: int, end_of_post: int) -> None:
@@ -424,7 +563,8 @@ def _mark_trailing_labels(marks: _Marks, first_prose: int, end_of_post: int) -> 
     if valediction is None and last_content >= 0 and _VALEDICTION.match(blocks[last_content].text):
         valediction = last_content
     for i in trailing:
-        if valediction is None or i < valediction:
+        # The sign-off and the name or two under it close the letter; a run of labels after that is a menu.
+        if valediction is None or i < valediction or i > valediction + MAX_SIGNATURE_LINES:
             marks.drop(i, "short label in the chrome after the post")
 
 

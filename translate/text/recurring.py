@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from translate.document import Document, DroppedBlock
-from translate.text.parsing import squash_whitespace
+from translate.text.blocks import squash_whitespace
 
 MIN_POSTS = 3
 MIN_SHARE = 0.25

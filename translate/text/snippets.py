@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from translate.document import Document, Paragraph, Sentence
-from translate.text.parsing import squash_whitespace
+from translate.text.blocks import squash_whitespace
 from translate.text.reading import normalize_text
 from translate.text.segment import split_sentences
 
