@@ -47,9 +47,7 @@ def test_spans_of_every_kind() -> None:
 
 
 def test_a_citation_with_swedish_words_is_translated_not_protected() -> None:
-    assert [s.kind for s in find_spans("Se (Larson och LaFasto 1989, s.109) och (Smith et al. 2001).")] == [
-        "citation"
-    ]
+    assert [s.kind for s in find_spans("Se (Larson och LaFasto 1989, s.109) och (Smith et al. 2001).")] == ["citation"]
     assert find_spans("Se (Larson och LaFasto 1989, s.109).") == []
 
 

@@ -2,8 +2,8 @@
 against a local HTTP server on 127.0.0.1 (nothing here reaches the internet), every error path included.
 
 The posts served are real: the shared sample post (tests/data/real_post_sv.txt) as plain text,
-and a saved page of the test corpus as HTML. The listings around them (RSS, Atom, sitemaps,
-a WXR export) are written here, in the forms those formats take.
+and saved pages of real sites from tests/realpages/ as HTML. The listings around them (RSS,
+Atom, sitemaps, a WXR export) are written here, in the forms those formats take.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ from translate.text import fetching
 from translate.text.feeds import looks_like_listing, parse_listing, slug_of, url_folders
 
 DATA = Path(__file__).parent / "data"
+REAL_PAGES = Path(__file__).parent / "realpages" / "pages"
+# Where the real saved pages stand on the local server: their sites' own paths.
+SAVED_PAGES = {"/foreningen/historia/": "rr-historia.html", "/danskurser/kursoversikt/bugg/": "rr-bugg.html"}
 REAL_POST = (DATA / "real_post_sv.txt").read_bytes()
 HTML_POST = (Path(__file__).parent / "corpus" / "posts" / "17_wp_selfhosted_sv.txt").read_text(encoding="utf-8")
 PAGE = (
@@ -65,6 +68,19 @@ def _routes(base: str) -> dict[str, tuple[int, str, bytes]]:
             "application/xml",
             f"""<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <sitemap><loc>{base}/sitemap.xml</loc></sitemap></sitemapindex>""".encode(),
+        ),
+        **{
+            path: (200, "text/html; charset=utf-8", (REAL_PAGES / page).read_bytes())
+            for path, page in SAVED_PAGES.items()
+        },
+        "/sitemap-saved.xml": (
+            200,
+            "application/xml",
+            (
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                + "".join(f"<url><loc>{base}{path}</loc></url>" for path in SAVED_PAGES)
+                + "</urlset>"
+            ).encode(),
         ),
         "/bild.png": (200, "image/png", b"\x89PNG\r\n\x1a\n" + bytes(100)),
         "/tom/": (200, "text/html", b""),
@@ -153,6 +169,27 @@ def test_run_fetches_a_page_and_names_it_in_the_footer(cli, site: str, fake_conf
     assert "förnybar energi" in sources  # declared ISO-8859-1, but UTF-8: decoded right
     html = cli("run", f"{site}/2024/05/om-samverkan/", "--config", fake_config, "-s", "none", "-o", "-", "-q")
     assert f"Source: {site}/2024/05/om-samverkan/" in html.stdout and "by Anna Lindqvist" in html.stdout
+
+
+def test_a_real_page_fetched_is_cleaned_as_its_saved_copy(cli, site: str) -> None:
+    for path, page in SAVED_PAGES.items():
+        fetched = json.loads(cli("clean", f"{site}{path}", "-f", "json").stdout)
+        saved = json.loads(cli("clean", REAL_PAGES / page, "-f", "json").stdout)
+        assert fetched["title"] == saved["title"] and fetched["paragraphs"] == saved["paragraphs"]
+        assert fetched["read_with"] == "page landmarks (<main>)"
+        assert len(fetched["paragraphs"]) >= 8
+
+
+def test_batch_over_a_sitemap_of_real_pages(cli, site: str, fake_config: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = _batch(cli, fake_config, out, f"{site}/sitemap-saved.xml")
+    assert result.exit_code == 0, result.output
+    handouts = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
+    handouts = [h for h in handouts if not h.startswith(".handout-state/") and h != "batch-report.json"]
+    assert handouts == ["danskurser/kursoversikt/bugg.json", "foreningen/historia.json"]
+    bugg = json.loads((out / "danskurser/kursoversikt/bugg.json").read_text(encoding="utf-8"))
+    assert bugg["title"]["source"] == "Bugg med fart, rytm och improvisation"
+    assert bugg["origin"]["url"] == f"{site}/danskurser/kursoversikt/bugg/"
 
 
 def test_run_names_the_handout_after_the_slug(cli, site: str, fake_config: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -94,9 +94,7 @@ def _parse_spec(name: str, kind: Kind, raw: Any, base: Path, config: Path) -> Mo
     aliases = raw.get("aliases") or []
     backend = raw.get("backend")
     if backend is not None and backend not in backend_names():
-        raise ConfigError(
-            f"{config}: 'backend' of {kind} model '{name}' must be one of {', '.join(backend_names())}."
-        )
+        raise ConfigError(f"{config}: 'backend' of {kind} model '{name}' must be one of {', '.join(backend_names())}.")
     return ModelSpec(
         name=name,
         kind=kind,
