@@ -3,6 +3,7 @@ import re
 import pytest
 from conftest import SAMPLE_CHROME, SAMPLE_PARAGRAPHS, SAMPLE_POST, SAMPLE_TITLE, SEED_POST
 
+from translate.options import CleanOptions
 from translate.text.cleaning import clean_text
 from translate.text.reading import read_text
 
@@ -90,3 +91,53 @@ def test_long_cookie_notice_in_a_copy_paste() -> None:
     cleaned = clean_text(f"Rubrik\n\nDet här är själva inlägget om vintern.\n\n{notice}\n\nAcceptera alla")
     assert [b.text for b in cleaned.paragraphs] == ["Det här är själva inlägget om vintern."]
     assert cleaned.dropped[0].reason == "cookie notice"
+
+
+BODY = (
+    "Vi plockade svamp i skogen bakom stugan hela förmiddagen.\n\n"
+    "Kantarellerna stod tätt under granarna, och korgen blev full på en timme."
+)
+
+
+def test_teasers_each_followed_by_read_more_are_other_posts() -> None:
+    teasers = (
+        "Höstens bästa soppa\n\nEn enkel soppa på rotfrukter som värmer en kall kväll.\n\nLäs mer\n\n"
+        "Att torka svamp\n\nSå torkar du svamp i ugnen utan att den blir seg.\n\nLäs mer"
+    )
+    cleaned = clean_text(f"Svampdagen\n\n{BODY}\n\n{teasers}")
+    assert [b.text for b in cleaned.paragraphs] == BODY.split("\n\n")
+    reasons = {d.text: d.reason for d in cleaned.dropped}
+    assert reasons["Så torkar du svamp i ugnen utan att den blir seg."].startswith("teasers for other posts")
+    # One read-more line alone may point to the rest of this very post.
+    single = clean_text(f"Svampdagen\n\n{BODY}\n\nEn enkel soppa på rotfrukter som värmer en kall kväll.\n\nLäs mer")
+    assert "En enkel soppa på rotfrukter som värmer en kall kväll." in [b.text for b in single.paragraphs]
+
+
+def test_snippets_cut_off_with_an_ellipsis_are_teasers_but_not_a_list_that_says_and_so_on() -> None:
+    snippets = (
+        "Sommarens sista dopp\n\nVattnet var fortfarande varmt när vi badade vid bryggan i slutet av …\n\n"
+        "Nya cykeln\n\nEfter tio år med samma cykel bestämde jag mig till slut för att köpa en …"
+    )
+    cleaned = clean_text(f"Svampdagen\n\n{BODY}\n\n{snippets}")
+    assert [b.text for b in cleaned.paragraphs] == BODY.split("\n\n")
+    listed = clean_text(
+        f"Svampdagen\n\n{BODY}\n\n- Svamp: kantarell, karljohan, trattkantarell ...\n- Bär: blåbär, lingon ..."
+    )
+    assert len(listed.paragraphs) == 4
+
+
+def test_comments_without_a_heading_are_found_by_their_bylines() -> None:
+    comments = (
+        "Karin\n\n12 september 2023\n\nVilken fin dag! Vi var också ute i helgen.\n\n"
+        "Olle B, 13 september 2023 kl. 08:10\n\nHittade ni några karljohan också?"
+    )
+    cleaned = clean_text(f"Svampdagen\n\n{BODY}\n\n{comments}")
+    assert [b.text for b in cleaned.paragraphs] == BODY.split("\n\n")
+    reasons = {d.text: d.reason for d in cleaned.dropped}
+    assert reasons["Karin"] == reasons["12 september 2023"] == "comment heading, author or date"
+    assert reasons["Hittade ni några karljohan också?"].startswith("comment below the post")
+    kept = clean_text(f"Svampdagen\n\n{BODY}\n\n{comments}", CleanOptions(keep_comments=True))
+    assert [c.text for c in kept.comments] == [
+        "Vilken fin dag! Vi var också ute i helgen.",
+        "Hittade ni några karljohan också?",
+    ]

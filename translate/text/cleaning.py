@@ -325,8 +325,10 @@ def clean_post(post: ParsedPost, options: CleanOptions | None = None) -> Cleaned
     signature = _mark_signature_and_boxes(marks)
     _mark_edge_links(marks)
     _mark_kickers(marks)
+    _mark_teasers(marks)
     first_prose = next((i for i, b in enumerate(blocks) if marks.undecided(i) and _is_prose(b)), len(blocks))
     end_of_post = _mark_comments(marks, first_prose, signature)
+    end_of_post = _mark_unlabelled_comments(marks, first_prose, end_of_post)
     title = post.title if post.title is not None else _choose_title(marks, first_prose)
     _mark_header(marks, first_prose, post, title)
     _mark_table_of_contents(marks, first_prose)
@@ -385,6 +387,128 @@ def _mark_kickers(marks: _Marks) -> None:
             # A browser copy keeps CSS capitals: "UPPLEVELSEN" over the heading "Så känns Fox på golvet".
             # A line in capitals over prose is the post's own heading ("TISDAG").
             marks.drop(i, "kicker label above a heading (set in capitals)")
+
+
+_READ_MORE = re.compile(
+    r"^(?:läs mer|läs hela (?:inlägget|artikeln|texten)|läs vidare|fortsätt läsa|read more|continue reading"
+    r"|keep reading)\b[^.!?]{0,40}$",
+    re.IGNORECASE,
+)
+_SNIPPET_END = re.compile(r"(?:…|\.\.\.|\[…\]|\[\.\.\.\])['\"”’»)\]]*$")
+# A teaser: a title, a date or a picture caption, and a few lines of the other post.
+MAX_TEASER_BLOCKS = 3
+MAX_TEASER_WORDS = 80
+# A snippet is a cut-off sentence of some length; a list item ending in "..." means "and so on".
+MIN_SNIPPET_WORDS = 8
+MIN_TEASERS = 2
+
+
+def _teaser_units(marks: _Marks, ends: list[int], most_lead: int) -> list[list[int]]:
+    """Each teaser that ends at one of ``ends`` (its read-more line or its snippet): the short
+    paragraphs before it up to its title (a label), at most ``most_lead``, and never back into
+    the teaser before; with no title in reach, only the paragraph just before."""
+    blocks = marks.blocks
+    units = []
+    previous_end = -1
+    for end in ends:
+        lead: list[int] = []
+        for i in range(end - 1, max(previous_end, end - 1 - most_lead), -1):
+            block = blocks[i]
+            if not (
+                marks.undecided(i)
+                and block.kind == "paragraph"
+                and len(block.text.split()) <= MAX_TEASER_WORDS
+                and not _SNIPPET_END.search(block.text)
+                and not _READ_MORE.match(block.text)
+            ):
+                break
+            lead.append(i)
+            if _is_label(block):
+                break  # the teaser's title
+        if lead and not _is_label(blocks[lead[-1]]):
+            lead = lead[:1]
+        units.append(sorted(lead) + [end])
+        previous_end = end
+    return units
+
+
+def _mark_teasers(marks: _Marks) -> None:
+    """Teasers for other posts, as a browser copy gives them: a run of short blocks each followed
+    by "Läs mer", or of snippets cut off with "…" (each perhaps under its title). One alone may
+    be the post's; two or more in a row are a list of other posts, so long as the post is left."""
+    blocks = marks.blocks
+    read_more = [i for i, b in enumerate(blocks) if _READ_MORE.match(b.text)]
+    snippets = [
+        i for i, b in enumerate(blocks)
+        if marks.undecided(i) and b.kind == "paragraph" and _SNIPPET_END.search(b.text)
+        and MIN_SNIPPET_WORDS <= len(b.text.split()) <= MAX_TEASER_WORDS
+    ]  # fmt: skip
+    kinds = (
+        (
+            _teaser_units(marks, read_more, MAX_TEASER_BLOCKS),
+            2,
+            "short blocks, each followed by a read-more line",
+        ),
+        (_teaser_units(marks, snippets, 1), 1, "snippets cut off with an ellipsis"),
+    )
+    for units, smallest, what in kinds:
+        runs: list[list[list[int]]] = []
+        for unit in (u for u in units if len(u) >= smallest):
+            # Teasers stand in a row: each starts right after the one before it ends.
+            if runs and unit[0] == runs[-1][-1][-1] + 1:
+                runs[-1].append(unit)
+            else:
+                runs.append([unit])
+        for run in (r for r in runs if len(r) >= MIN_TEASERS):
+            indices = {i for unit in run for i in unit}
+            if any(i not in indices and marks.undecided(i) and _is_prose(b) for i, b in enumerate(blocks)):
+                for i in sorted(indices):
+                    marks.drop(i, f"teasers for other posts ({what})")
+
+
+def _comment_byline(marks: _Marks, i: int) -> int:
+    """How many lines a comment's byline takes at ``i``: a name over a date, or a name and a date on one
+    line ("Anna, 12 mars 2021 kl. 10:02"); 0 where there is none."""
+    blocks = marks.blocks
+    text = blocks[i].text
+    date = re.search(_DATE, text, re.IGNORECASE) or re.search(_TIME, text, re.IGNORECASE)
+    if date and _is_label(blocks[i]) and 1 <= len(text[: date.start()].strip(" ,·|-").split()) <= 4:
+        return 1 if not text[:1].isdigit() else 0
+    following = blocks[i + 1] if i + 1 < len(blocks) else None
+    if following is not None and _is_short_label(blocks[i]) and _DATE_ONLY.match(following.text):
+        return 2
+    return 0
+
+
+def _mark_unlabelled_comments(marks: _Marks, first_prose: int, end_of_post: int) -> int:
+    """Comments with no heading above them: a name and a date, then a short text, again and again
+    after the body. Returns where the post now ends."""
+    blocks = marks.blocks
+    units: list[tuple[int, int]] = []  # (byline start, byline length)
+    i = first_prose + 1
+    while i < end_of_post:
+        length = _comment_byline(marks, i) if marks.undecided(i) or marks.reasons[i] == "date or time" else 0
+        following = i + length
+        # A comment's text may be one short question ("Hittade ni några karljohan?"): anything but a label.
+        text_follows = following < end_of_post and marks.undecided(following) and not _is_label(blocks[following])
+        if length and text_follows:
+            units.append((i, length))
+            i = following + 1
+        else:
+            i += 1
+    if len(units) < MIN_TEASERS:
+        return end_of_post
+    start = units[0][0]
+    # The comments start where the bylines do, and the post must be left above them.
+    if not any(marks.undecided(j) and _is_prose(blocks[j]) for j in range(first_prose, start)):
+        return end_of_post
+    bylines = {j for begin, length in units for j in range(begin, begin + length)}
+    for j in range(start, end_of_post):
+        if j in bylines:
+            marks.reasons[j] = "comment heading, author or date"
+        elif marks.undecided(j):
+            marks.is_comment[j] = True
+    return start
 
 
 def _mark_comments(marks: _Marks, first_prose: int, signature: int | None) -> int:
