@@ -19,6 +19,7 @@ import pytest
 from translate.evaluation import evaluate_real_pages
 from translate.pipeline import load_document
 from translate.text.landmarks import read_landmark
+from translate.text.recurring import drop_batch_chrome
 
 CORPUS = Path(__file__).parent / "realpages"
 MANIFEST = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
@@ -202,3 +203,19 @@ def test_a_photo_credit_caption_and_a_time_line_are_marked() -> None:
     assert reasons["Bron. Foto: Eva Ek"] == "photo caption (it credits the photographer)"
     assert reasons["Texten."] is None
     assert "alt" not in " ".join(reasons)
+
+
+def _site_batch(site: str, fmt: str) -> list:
+    pages = [e["page"] for e in MANIFEST if e["site"] == site and e["format"] == fmt and e["split"] == "dev"]
+    documents = [load_document(CORPUS / "pages" / page) for page in pages]
+    drop_batch_chrome(documents)
+    return documents
+
+
+def test_a_batch_of_one_sites_pages_drops_what_recurs_on_them_and_keeps_recurring_headings() -> None:
+    association = _site_batch("rockrullarna.se", "html")
+    recurring = {d.text for doc in association for d in doc.dropped if d.reason.startswith("recurs in 4 of the 11")}
+    assert recurring == {"Om listan inte laddas automatiskt hittar du kurserna via dans.se/rockrullarna/shop."}
+    blog = _site_batch("dannesteknikhorna.se", "md")
+    assert sum(p.source == "Status" and p.kind == "heading" for doc in blog for p in doc.paragraphs) == 3
+    assert not any(d.reason.startswith("recurs") for doc in blog for d in doc.dropped)

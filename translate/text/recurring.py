@@ -5,7 +5,7 @@ One post cannot tell its own sidebar from its text; a folder of posts from one s
 The rule is deliberately plain: the same block (whitespace and case aside) in at least
 MIN_POSTS posts and in at least MIN_SHARE of the batch. Body paragraphs almost never recur
 verbatim across separate posts, and what does (a standard sign-off, a disclaimer) is chrome
-too. `--keep-all` keeps everything.
+too; a section heading that a series repeats is the exception. `--keep-all` keeps everything.
 """
 
 from __future__ import annotations
@@ -70,7 +70,8 @@ def drop_recurring(document: Document, recurring: dict[str, int], posts: int) ->
     kept = []
     for paragraph in document.paragraphs:
         key = block_key(paragraph.source)
-        if key in recurring:
+        # A heading a series repeats ("Status", "Ingredienser") names the same section of each post.
+        if key in recurring and paragraph.kind != "heading":
             document.dropped.append(DroppedBlock(paragraph.source, reason(key)))
             dropped.append(key)
         else:
