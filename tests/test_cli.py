@@ -379,3 +379,31 @@ def test_code_blocks_are_kept_untranslated(cli, tmp_path: Path, tiny_marian: Pat
     handout = json.loads(cli("run", post, "-m", tiny_marian, "-s", "none", "-f", "json", "-o", "-").stdout)
     code = handout["paragraphs"][1]
     assert code["source"] == code["translation"] == "pip install sv2en-handout"
+
+
+@pytest.mark.parametrize(
+    ("name", "magic"),
+    [
+        ("infer.docx", b"PK\x03\x04"),
+        ("infer.json", b"{"),
+        ("infer.md", b"# "),
+        ("infer.xliff", b"<?xml"),
+        ("x.htm", b"<!"),
+    ],
+)
+def test_the_output_name_sets_the_format(cli, post: Path, fake_config: Path, name: str, magic: bytes) -> None:
+    out = post.with_name(name)
+    result = cli("run", post, "--config", fake_config, "-s", "none", "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(magic)
+
+
+def test_an_output_name_that_contradicts_the_format_is_refused_before_any_work(
+    cli, post: Path, fake_config: Path
+) -> None:
+    result = cli("run", post, "--config", fake_config, "-s", "none", "-o", post.with_name("x.pdf"), "-f", "md")
+    assert result.exit_code == 3 and "names a pdf file but --format is md" in result.stderr
+    assert not post.with_name("x.pdf").exists()
+    # An extension that names no handout format leaves the choice to --format (default html).
+    assert cli("run", post, "--config", fake_config, "-s", "none", "-o", post.with_name("x.txt"), "-q").exit_code == 0
+    assert post.with_name("x.txt").read_text(encoding="utf-8").startswith("<!")

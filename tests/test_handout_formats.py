@@ -176,6 +176,27 @@ def test_xml_formats_escape_markup_in_the_post() -> None:
         assert texts == ['Skriv <b>fet</b> & "citat" här.'], fmt
 
 
+def test_markdown_renders_the_english_as_paragraphs_not_headings() -> None:
+    """CommonMark reads a line of text followed by "---" as a setext heading; each pair must end in a blank line."""
+    from markdown_it import MarkdownIt
+
+    paragraphs = [
+        Paragraph([Sentence("Första stycket.", "The first paragraph.")]),
+        Paragraph([Sentence("En rubrik", "A heading")], kind="heading"),
+        Paragraph([Sentence("Andra stycket.", "The second paragraph.", flags=["number changed"])]),
+        Paragraph([Sentence("Sista stycket.", "The last paragraph.")]),
+    ]
+    document = Document(input="post.txt", title=Paragraph([Sentence("Titel", "Title")], kind="heading"),
+                        paragraphs=paragraphs, comments=[Paragraph([Sentence("Bra!", "Good!")])])  # fmt: skip
+    tokens = MarkdownIt("commonmark").parse(str(render(document, "md")))
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings == ["Titel", "En rubrik", "A heading", "Comments"]
+    texts = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "paragraph_open"]
+    for english in ("The first paragraph.", "The second paragraph.", "The last paragraph.", "Good!"):
+        assert english in texts
+    assert sum(t.type == "hr" for t in tokens) == len(paragraphs) + 1 + 1  # a rule over each pair, and the footer's
+
+
 def test_vocabulary_picks_repeated_content_words_not_names_or_function_words() -> None:
     document = Document(
         input="t",

@@ -32,7 +32,7 @@ from translate.models.registry import load_registry
 from translate.options import MemoryOptions, PipelineOptions
 from translate.pipeline import Pipeline, load_document
 from translate.render import HandoutFormat, render, render_clean
-from translate.render.output import resolve_output, write_atomic
+from translate.render.output import output_format, resolve_output, write_atomic
 from translate.text.recurring import drop_batch_chrome
 
 app = typer.Typer(
@@ -66,9 +66,14 @@ def _shows_progress(quiet: bool) -> bool:
 def run(
     input: Annotated[str, typer.Argument(help="The post: a file, an http(s) URL of a page, or - for standard input.")],
     fmt: Annotated[
-        HandoutFormat,
-        typer.Option("--format", "-f", help="Handout format (pdf needs the pdf extra; tmx/xliff for CAT tools)."),
-    ] = HandoutFormat.html,
+        Optional[HandoutFormat],
+        typer.Option(
+            "--format",
+            "-f",
+            help="Handout format (pdf needs the pdf extra; tmx/xliff for CAT tools). Default: what -o's extension "
+            "names, else html.",
+        ),
+    ] = None,
     output: Annotated[
         Optional[str],
         typer.Option(
@@ -83,11 +88,12 @@ def run(
 ) -> None:
     """Translate a post and write a bilingual handout with a summary."""
     with user_errors(debug):
-        target = resolve_output(input, output, fmt.value)
+        handout = output_format(fmt.value if fmt else None, output)
+        target = resolve_output(input, output, handout)
         with stage_progress(_shows_progress(quiet)) as progress:
             pipeline = Pipeline(options, progress=progress)
             document = pipeline.run(input)
-        content = render(document, fmt.value)
+        content = render(document, handout)
         if target is None:
             if isinstance(content, bytes):
                 sys.stdout.buffer.write(content)

@@ -7,8 +7,8 @@ import socket
 import tempfile
 from pathlib import Path
 
-from translate.errors import OutputError
-from translate.render.formats import handout_format
+from translate.errors import ConfigError, OutputError
+from translate.render.formats import HANDOUT_FORMATS, handout_format
 from translate.text.feeds import slug_of
 from translate.text.fetching import is_url
 
@@ -33,6 +33,28 @@ def default_output_path(input_path: str | Path, fmt: str) -> Path:
         return Path(f"{slug_of(str(input_path))}.handout{extension}")
     path = Path(input_path)
     return path.with_name(f"{path.stem}.handout{extension}")
+
+
+# Extensions a user may give -o besides each format's own (HANDOUT_FORMATS).
+_EXTENSION_ALIASES = {".htm": "html", ".markdown": "md", ".xliff": "xliff", ".xlf": "xliff"}
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The handout format: --format when given, else the one -o's extension names, else html.
+
+    ``-o notes.docx`` writes a DOCX; ``-o notes.pdf -f md`` is a contradiction and refused
+    before any work is done, rather than a PDF-named Markdown file.
+    """
+    by_extension = {info.extension: name for name, info in HANDOUT_FORMATS.items()} | _EXTENSION_ALIASES
+    named = by_extension.get(Path(output).suffix.lower()) if output and output != STDIO else None
+    if fmt is None:
+        return named or "html"
+    if named is not None and named != fmt:
+        raise ConfigError(
+            f"-o {output} names a {named} file but --format is {fmt}: drop --format, or give -o an extension "
+            f"that matches ({handout_format(fmt).extension})."
+        )
+    return fmt
 
 
 def resolve_output(input_path: str, output: str | None, fmt: str) -> Path | None:
