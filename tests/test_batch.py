@@ -273,3 +273,20 @@ def test_a_post_that_vanishes_before_its_round_fails_alone(
     failed = {Path(f.input).name: f.error for f in report.files if f.status == "failed"}
     assert set(failed) == {"inlagg-05.txt", "tom.txt", "bild.txt"} and "no such file" in failed["inlagg-05.txt"]
     assert report.count("done") == 29
+
+
+def test_a_later_batch_does_not_take_earlier_handouts_for_posts(cli, tmp_path: Path, fake_config: Path) -> None:
+    posts = write_posts(tmp_path / "posts", count=4)
+    (posts / "tom.txt").unlink(), (posts / "bild.txt").unlink()  # the posts that fail; here all must work
+    args = ("--config", fake_config, "-s", "none", "-f", "html", "-f", "md", "--no-memory")
+    assert cli("batch", posts, "-o", posts / "out", *args, "-q").exit_code == 0
+    assert cli("run", posts / "inlagg-01.txt", *args[:4], "-q").exit_code == 0  # posts/inlagg-01.handout.html
+    skipped: list[Path] = []
+    found = collect_inputs([str(posts)], skipped=skipped)
+    assert sorted(str(i.relative) for i in found) == sorted(
+        str(p.relative_to(posts)) for p in posts.rglob("*.txt") if "out" not in p.parts
+    )
+    assert len(skipped) == 4 * 2 + 1 and all("out" in p.parts or ".handout." in p.name for p in skipped)
+    again = cli("batch", posts, "-o", tmp_path / "again", *args)
+    assert again.exit_code == 0, again.output
+    assert "Left out 9 handouts this tool wrote earlier" in again.stderr and "4 inputs" in again.stderr

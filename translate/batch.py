@@ -141,13 +141,27 @@ def parse_shard(text: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-def collect_inputs(arguments: list[str], exclude: Path | None = None) -> list[BatchInput]:
+def is_output_tree(folder: Path) -> bool:
+    """A folder an earlier batch wrote: it holds that batch's state folder or report."""
+    return (folder / STATE_FOLDER).is_dir() or (folder / REPORT).is_file()
+
+
+def _is_earlier_handout(file: Path, base: Path) -> bool:
+    """A handout this tool wrote: `translate run`'s POST.handout.FORMAT, or a file in an earlier batch's tree."""
+    return ".handout." in file.name or any(is_output_tree(base / folder) for folder in file.relative_to(base).parents)
+
+
+def collect_inputs(
+    arguments: list[str], exclude: Path | None = None, skipped: list[Path] | None = None
+) -> list[BatchInput]:
     """Folders (recursively, .txt/.md/.html files, hidden ones skipped), glob patterns, files, URLs of posts, and
     RSS/Atom feeds, sitemaps and WordPress exports (by URL, or as .xml files).
 
     A folder's files keep their place below it; a pattern's files their place below the
     pattern's fixed leading folders; a file goes to the top of the output tree. A post by URL
     goes where its URL's path says (".../2024/05/min-post/" -> 2024/05/min-post.html).
+    Handouts this tool wrote earlier are not posts: a folder's `*.handout.*` files and the
+    trees of earlier batches are left out, and listed in ``skipped`` when it is given.
     """
     found: dict[Path | str, BatchInput] = {}
     excluded = exclude.resolve() if exclude is not None else None
@@ -170,6 +184,10 @@ def collect_inputs(arguments: list[str], exclude: Path | None = None) -> list[Ba
                 and f.suffix.lower() in INPUT_SUFFIXES
                 and not any(part.startswith(".") for part in f.relative_to(path).parts)
             ]
+            earlier = [f for f in files if _is_earlier_handout(f, path)]
+            files = [f for f in files if f not in earlier]
+            if skipped is not None:
+                skipped.extend(earlier)
         elif path.is_file():
             base, files = path.parent, [path]
         elif glob.has_magic(argument):

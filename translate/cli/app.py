@@ -153,7 +153,14 @@ def batch(
             shard=parse_shard(shard) if shard else None,
             pipeline=options,
         )
-        found = collect_inputs(inputs, exclude=output)
+        earlier: list[Path] = []
+        found = collect_inputs(inputs, exclude=output, skipped=earlier)
+        if earlier and not quiet:
+            typer.echo(
+                f"Left out {len(earlier)} handout{'s' if len(earlier) != 1 else ''} this tool wrote earlier "
+                f"(e.g. {earlier[0]}); they are not posts.",
+                err=True,
+            )
         with batch_progress(_shows_progress(quiet)) as progress:
             report = run_batch(found, batch_options, progress)
         if not quiet:
