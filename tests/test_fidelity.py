@@ -1,6 +1,8 @@
 """Protected spans, glossary, and the degenerate-output guard (translate/fidelity/)."""
 
+import io
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -168,6 +170,28 @@ def test_a_sentence_that_still_fails_keeps_the_better_candidate_and_its_flags() 
     [result] = translate_faithfully(generator, ["Vi gick hem efter mötet i går."])
     assert result.flags == ["repetition"]  # the first candidate was also far too short
     assert result.translation == "one two one two one two one two"
+
+
+def test_characters_that_are_not_text_never_reach_a_handout() -> None:
+    """A model can write control characters and U+FFFD; DOCX refuses them and XML formats break on them."""
+    import docx
+
+    from translate import Document, render
+    from translate.document import Paragraph, Sentence
+
+    noisy = "We went\x00 home\ufffd.\x1b"
+    generator = ScriptedGenerator([noisy], [noisy])
+    [result] = translate_faithfully(generator, ["Vi gick hem."])
+    assert result.translation == "We went home." and result.flags == ["unreadable"]
+    document = Document(
+        input="post.txt",
+        title=None,
+        paragraphs=[Paragraph([Sentence("Vi gick hem.", result.translation, result.flags)])],
+    )
+    opened = docx.Document(io.BytesIO(render(document, "docx")))
+    assert any("We went home." in cell.text for table in opened.tables for row in table.rows for cell in row.cells)
+    for fmt in ("tmx", "xliff"):
+        ET.fromstring(str(render(document, fmt)))  # well-formed
 
 
 # --- with the tiny random Marian: a good adversary -----------------------------------------

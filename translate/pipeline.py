@@ -21,7 +21,7 @@ from summarize import extractive_summary, summarize_many
 from translate.document import Document, Origin, Paragraph, Sentence, Stats, Summary
 from translate.errors import InputError
 from translate.fidelity.glossary import Glossary, glossary_from_config, load_glossary
-from translate.fidelity.guard import translate_faithfully
+from translate.fidelity.guard import readable, translate_faithfully
 from translate.fidelity.memory import TranslationMemory, normalize_source, settings_fingerprint
 from translate.fidelity.vocabulary import build_vocabulary
 from translate.models.external import ExternalGenerator, TranslatorLike
@@ -365,6 +365,8 @@ class Pipeline:
             words = sum(len(" ".join(sentences).split()) for sentences in english) or 1
             for document, sentences, text in zip(documents, english, texts):
                 if sentences:
+                    # The summarizer is a model too: what it writes is cleaned of what no handout can hold.
+                    text = readable(text)[0]
                     document.summary = Summary(text=text, method="abstractive", model=self.summarization_spec.name)
                     document.summarization_model = self.summarization_spec.name
                 # The shared time, by each document's share of the text.

@@ -193,7 +193,22 @@ FLAG_EXPLANATIONS = {
     "untranslated": "the model copied the original instead of translating it",
     "restored": "the model lost a link, name or term, which was put back by position",
     "number": "a number of the original is missing from the translation, or was changed",
+    "unreadable": "the model wrote characters that are not text (control characters, U+FFFD), which were removed",
 }
+
+# What no handout can hold: control characters but tab and line breaks, U+FFFD (a decoder's
+# "unreadable"), noncharacters and lone surrogates. DOCX refuses them outright, XML formats
+# become ill-formed, and HTML shows boxes.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff\ud800-\udfff]")
+
+
+def readable(text: str) -> tuple[str, bool]:
+    """The text without characters that are not text (collapsing the spaces they leave), and whether any were."""
+    cleaned = _NOT_TEXT.sub(" ", text)
+    if cleaned == text:
+        return text, False
+    return re.sub(r"[ ]{2,}", " ", cleaned).strip(), True
+
 
 # Decoding that breaks loops: no repeated trigrams, a repetition penalty, more beams.
 SAFE_DECODING: dict[str, Any] = {"no_repeat_ngram_size": 3, "repetition_penalty": 1.3}
@@ -290,6 +305,7 @@ def translate_faithfully(
 
 
 def _finish(source: str, masked: Masked, output: str) -> Result:
+    output, unreadable = readable(output)
     translation, placed = restore(masked, output)
     numbers = source_numbers(source, [(s.start, s.end) for s in masked.spans])
     translation = englished(numbers, translation)
@@ -298,4 +314,6 @@ def _finish(source: str, masked: Masked, output: str) -> Result:
         flags.append("number")
     if placed:
         flags.append("restored")
+    if unreadable:
+        flags.append("unreadable")
     return Result(translation, flags)
