@@ -361,7 +361,7 @@ def test_html_and_markdown_posts_end_to_end(cli, tiny_marian: Path) -> None:
     assert "Responses" not in result.stdout and "min read" not in result.stdout
     result = cli("run", posts / "08_markdown_export.md", "-m", tiny_marian, "-s", "none", "-f", "md", "-o", "-")
     assert "### Så startar du en grund" in result.stdout
-    assert "- Blanda 1 dl rågmjöl" in result.stdout and "**mjöl**" not in result.stdout
+    assert "1. Blanda 1 dl rågmjöl" in result.stdout and "**mjöl**" not in result.stdout  # its number kept
 
 
 def test_input_format_override(cli, tmp_path: Path) -> None:

@@ -242,3 +242,47 @@ def test_batch_writes_several_formats(cli, tmp_path: Path, tiny_marian: Path) ->
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert (out / "a.docx").is_file() and ET.parse(out / "a.tmx").getroot().tag == "tmx"
+
+
+RECIPE_MD = (
+    "# Bullar\n\nEtt recept från https://example.se/bullar som vi gillar.\n\n"
+    "- 50 g jäst\n- 5 dl mjöl\n\n3. Smält smöret.\n4. Rör ner jästen.\n"
+)
+RECIPE_TXT = (
+    "Bullar\n\nEtt recept från www.example.se som vi gillar.\n\n- 50 g jäst\n- 5 dl mjöl\n\n"
+    "3. Smält smöret.\n4. Rör ner jästen.\n"
+)
+
+
+@pytest.mark.parametrize(("name", "text"), [("recept.md", RECIPE_MD), ("recept.txt", RECIPE_TXT)])
+def test_list_items_get_one_marker_numbers_stay_and_addresses_are_links(
+    cli, tmp_path: Path, fake_config: Path, name: str, text: str
+) -> None:
+    import docx
+    from markdown_it import MarkdownIt
+
+    post = tmp_path / name
+    post.write_text(text, encoding="utf-8")
+    for fmt in ("html", "md", "docx"):
+        result = cli("run", post, "--config", fake_config, "-s", "none", "-o", tmp_path / f"h.{fmt}", "-q")
+        assert result.exit_code == 0, result.output
+    page = (tmp_path / "h.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<section class="pair list-item"[^>]*>(.*?)</section>', page, re.DOTALL)
+    sides = [
+        side
+        for section in sections
+        for side in re.findall(r'<p lang="\w+"( class="marked")?><span[^>]*>([^<]*)', section)
+    ]
+    assert len(sides) == 8  # 4 items, Swedish and English: the CSS bullet goes only where the text has no marker
+    assert all(bool(marked) == bool(re.match(r"(?:- |\d+\. )", text)) for marked, text in sides)
+    assert ">3. Smält smöret.<" in page and ">4. Rör ner jästen.<" in page  # Markdown's numbers kept
+    assert re.search(r'<a href="https://(?:www\.)?example\.se[^"]*">', page)
+    tokens = MarkdownIt("commonmark").parse((tmp_path / "h.md").read_text(encoding="utf-8"))
+    depth = deepest = 0
+    for token in tokens:
+        depth += token.nesting if token.type.endswith("_list_open") or token.type.endswith("_list_close") else 0
+        deepest = max(deepest, depth)
+    assert deepest == 1  # "- - 50 g" would be a list inside a list
+    cells = [c.text for t in docx.Document(str(tmp_path / "h.docx")).tables for row in t.rows for c in row.cells]
+    assert not [c for c in cells if re.match(r"• (?:- |\d+\. )", c)]
+    assert sum(c.startswith(("• 50 g", "- 50 g")) for c in cells) == 2  # the Swedish cell and the English one

@@ -15,6 +15,7 @@ from typing import Any
 from translate.document import Document, Paragraph
 from translate.fidelity.guard import FLAG_EXPLANATIONS
 from translate.render.footer import footer_text
+from translate.render.templated import has_list_marker
 
 
 def _language(style: Any, tag: str) -> None:
@@ -62,6 +63,11 @@ def _repeat_header(row: Any) -> None:
     properties.append(header)
 
 
+def _bullet(paragraph: Paragraph, text: str | None) -> str:
+    """A list item's bullet, unless its text brings its own marker ("- 50 g jäst", "1. Smält smöret")."""
+    return "• " if paragraph.kind == "list-item" and not has_list_marker(text) else ""
+
+
 def _two_column_table(docx: Any) -> Any:
     """A Svenska/English table whose header row repeats on every page."""
     table = docx.add_table(rows=1, cols=2)
@@ -78,9 +84,10 @@ def _pairs_table(docx: Any, paragraphs: list[Paragraph]) -> None:
     for paragraph in paragraphs:
         swedish, english = table.add_row().cells
         swedish.paragraphs[0].style = docx.styles["Handout Swedish"]
-        swedish.paragraphs[0].text = paragraph.source
+        swedish.paragraphs[0].text = _bullet(paragraph, paragraph.source) + paragraph.source
         target = english.paragraphs[0]
         target.style = docx.styles["Handout English"]
+        target.add_run(_bullet(paragraph, paragraph.translation))
         for number, sentence in enumerate(paragraph.sentences):
             run = target.add_run(("" if number == 0 else " ") + (sentence.translation or ""))
             if sentence.flags:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from translate.document import Document
 from translate.fidelity.guard import FLAG_EXPLANATIONS
 from translate.render.footer import footer_text
+from translate.text.blocks import LIST_ITEM
 
 
 @lru_cache(maxsize=1)
@@ -17,7 +21,7 @@ def _environment():  # type: ignore[no-untyped-def]
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
     # Autoescaping is what keeps a post containing "<script>" from running in the handout.
-    return Environment(
+    environment = Environment(
         loader=PackageLoader("translate.render", "templates"),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
@@ -25,6 +29,33 @@ def _environment():  # type: ignore[no-untyped-def]
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["linkify"] = linkify
+    # A list item that carries its own marker ("- 50 g jäst", "1. Smält smöret") gets no second one.
+    environment.tests["marked"] = has_list_marker
+    return environment
+
+
+def has_list_marker(text: str | None) -> bool:
+    return bool(LIST_ITEM.match(text or ""))
+
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+")
+_URL_TAIL = ".,;:!?)]}»”’'\""
+
+
+def linkify(text: str | None) -> Markup:
+    """The text escaped for HTML, with its web addresses as links (a printed PDF keeps them clickable)."""
+    text = text or ""
+    parts: list[str] = []
+    position = 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(_URL_TAIL)
+        end = match.start() + len(url)
+        href = url if "://" in url else f"https://{url}"
+        parts += [str(escape(text[position : match.start()])), f'<a href="{escape(href)}">{escape(url)}</a>']
+        position = end
+    parts.append(str(escape(text[position:])))
+    return Markup("".join(parts))
 
 
 def _context(document: Document) -> dict[str, Any]:

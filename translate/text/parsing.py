@@ -127,12 +127,22 @@ def parse_markdown(text: str) -> ParsedPost:
     tokens = MarkdownIt("commonmark").parse(body)
     blocks: list[Block] = []
     containers: list[str] = []
+    # The next number of each open ordered list: "3. Grädda" keeps its number, as plain text does.
+    numbers: list[int] = []
+    pending_number = None
     heading = False
     for token in tokens:
         if token.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
             containers.append(token.type)
+            if token.type == "ordered_list_open":
+                numbers.append(int(token.attrGet("start") or 1))
         elif token.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
-            containers.pop()
+            if containers.pop() == "ordered_list_open":
+                numbers.pop()
+        elif token.type == "list_item_open" and containers and containers[-1] == "ordered_list_open":
+            item_number = numbers[-1]
+            numbers[-1] += 1
+            pending_number = item_number
         elif token.type == "heading_open":
             heading = True
         elif token.type == "heading_close":
@@ -153,8 +163,11 @@ def parse_markdown(text: str) -> ParsedPost:
                 kind = "quote"
             elif any(c.endswith("list_open") for c in containers):
                 kind = "list-item"
+            content = squash_whitespace(content)
+            if kind == "list-item" and pending_number is not None:
+                content, pending_number = f"{pending_number}. {content}", None
             # A Markdown paragraph's line breaks are wrapping, by the CommonMark spec.
-            blocks.append(Block(squash_whitespace(content), kind, link_only))
+            blocks.append(Block(content, kind, link_only))
     if title is None and blocks and blocks[0].kind == "heading":
         title = blocks.pop(0).text
     elif title is not None and blocks and blocks[0].kind == "heading" and blocks[0].text == title:
