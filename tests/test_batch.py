@@ -290,3 +290,22 @@ def test_a_later_batch_does_not_take_earlier_handouts_for_posts(cli, tmp_path: P
     again = cli("batch", posts, "-o", tmp_path / "again", *args)
     assert again.exit_code == 0, again.output
     assert "Left out 9 handouts this tool wrote earlier" in again.stderr and "4 inputs" in again.stderr
+
+
+def test_a_format_that_cannot_be_made_here_is_found_before_any_post_is_translated(
+    cli, tmp_path: Path, fake_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import dataclasses
+
+    from translate.render import formats
+
+    without_pdf = dataclasses.replace(formats.HANDOUT_FORMATS["pdf"], missing=lambda: "PDF handouts need WeasyPrint.")
+    monkeypatch.setitem(formats.HANDOUT_FORMATS, "pdf", without_pdf)
+    posts = write_posts(tmp_path / "posts", count=2)
+    result = cli(
+        "batch", posts, "-o", tmp_path / "out", "--config", fake_config, "-s", "none", "-f", "html", "-f", "pdf"
+    )
+    assert result.exit_code == 3 and "PDF handouts need WeasyPrint." in result.stderr
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.html"))
+    single = cli("run", posts / "inlagg-01.txt", "--config", fake_config, "-s", "none", "-o", tmp_path / "x.pdf")
+    assert single.exit_code == 3 and "PDF handouts need WeasyPrint." in single.stderr

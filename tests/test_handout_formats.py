@@ -13,7 +13,7 @@ import pytest
 from conftest import SAMPLE_POST
 
 from translate import Document, EngineOptions, HandoutOptions, ModelOptions, Pipeline, PipelineOptions, render
-from translate.document import Paragraph, Sentence
+from translate.document import Paragraph, Sentence, Summary
 from translate.fidelity.vocabulary import STOPWORDS, characteristic_words
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -127,6 +127,9 @@ def test_docx_is_a_two_column_table_with_styles(document: Document) -> None:
     assert str(SAMPLE_POST) in docx.sections[0].footer.paragraphs[0].text
     vocabulary = [[c.text for c in row.cells] for row in docx.tables[1].rows][1:]
     assert vocabulary == [[e.swedish, e.english] for e in document.vocabulary or []]
+    section = docx.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)  # A4, not Letter
+    assert document.title is not None and docx.core_properties.title == document.title.source
 
 
 def test_tmx_holds_every_sentence_pair(document: Document) -> None:
@@ -286,3 +289,29 @@ def test_list_items_get_one_marker_numbers_stay_and_addresses_are_links(
     cells = [c.text for t in docx.Document(str(tmp_path / "h.docx")).tables for row in t.rows for c in row.cells]
     assert not [c for c in cells if re.match(r"• (?:- |\d+\. )", c)]
     assert sum(c.startswith(("• 50 g", "- 50 g")) for c in cells) == 2  # the Swedish cell and the English one
+
+
+def _pdf_pages(document: Document) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(bytes(render(document, "pdf")))).pages]
+
+
+def test_pdf_gives_each_flag_its_reason_in_a_footnote_and_never_strands_the_column_header() -> None:
+    pytest.importorskip("weasyprint")
+    flagged = Sentence("Vi såg 3 älgar.", "We saw elk.", flags=["number"])
+    paragraphs = [Paragraph([Sentence(f"Stycke {i} handlar om skogen.", f"Paragraph {i} is about the forest.")])
+                  for i in range(12)] + [Paragraph([flagged])]  # fmt: skip
+    for words in range(400, 560, 40):  # summaries of growing length push the header down page 1
+        summary = Summary(text=" ".join(["word"] * words), method="extractive", model="textrank")
+        title = Paragraph([Sentence("Skogen", "The forest")], kind="heading")
+        document = Document(input="post.txt", title=title, paragraphs=paragraphs, summary=summary)
+        pages = _pdf_pages(document)
+        for page in pages:
+            lines = [line for line in page.splitlines() if line.strip()]
+            header = [i for i, line in enumerate(lines) if line.strip().upper().startswith("SVENSKA")]
+            # The header is followed on its page by the first pair, not by the page number alone.
+            assert all(i < len(lines) - 2 for i in header), (words, lines[-3:])
+        text = "\n".join(pages)
+        assert "a number of the original is missing from the translation" in text
+        assert "Hover over" not in text and "Each has a footnote" in text

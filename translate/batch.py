@@ -28,6 +28,7 @@ from translate.models.spec import model_identity
 from translate.options import MemoryOptions, PipelineOptions
 from translate.pipeline import Pipeline, Progress, require_text
 from translate.render import handout_format, render
+from translate.render.formats import usable_format
 from translate.render.output import write_atomic
 from translate.text.feeds import Entry, looks_like_listing, parse_listing, slug_of, url_folders
 from translate.text.fetching import FEED_TYPES, PAGE_TYPES, Fetched, fetch, format_of, is_url
@@ -396,7 +397,7 @@ def run_batch(
 
     started = time.perf_counter()
     for fmt in options.formats:
-        handout_format(fmt)
+        usable_format(fmt)  # before any post is translated
     inputs = select_shard(inputs, options.shard)
     remove_stale_temp_files(options.output)
     results: list[FileResult | None] = [None] * len(inputs)

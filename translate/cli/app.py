@@ -32,6 +32,7 @@ from translate.models.registry import load_registry
 from translate.options import MemoryOptions, PipelineOptions
 from translate.pipeline import Pipeline, load_document
 from translate.render import HandoutFormat, render, render_clean
+from translate.render.formats import usable_format
 from translate.render.output import output_format, resolve_output, write_atomic
 from translate.text.recurring import drop_batch_chrome
 
@@ -88,7 +89,7 @@ def run(
 ) -> None:
     """Translate a post and write a bilingual handout with a summary."""
     with user_errors(debug):
-        handout = output_format(fmt.value if fmt else None, output)
+        handout = usable_format(output_format(fmt.value if fmt else None, output)).name
         target = resolve_output(input, output, handout)
         with stage_progress(_shows_progress(quiet)) as progress:
             pipeline = Pipeline(options, progress=progress)

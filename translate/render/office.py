@@ -68,6 +68,15 @@ def _bullet(paragraph: Paragraph, text: str | None) -> str:
     return "• " if paragraph.kind == "list-item" and not has_list_marker(text) else ""
 
 
+def _a4(docx: Any) -> None:
+    """A4 with 2 cm margins: python-docx's template is US Letter, and a Swedish handout prints on A4."""
+    from docx.shared import Cm
+
+    for section in docx.sections:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
+
+
 def _two_column_table(docx: Any) -> Any:
     """A Svenska/English table whose header row repeats on every page."""
     table = docx.add_table(rows=1, cols=2)
@@ -87,7 +96,8 @@ def _pairs_table(docx: Any, paragraphs: list[Paragraph]) -> None:
         swedish.paragraphs[0].text = _bullet(paragraph, paragraph.source) + paragraph.source
         target = english.paragraphs[0]
         target.style = docx.styles["Handout English"]
-        target.add_run(_bullet(paragraph, paragraph.translation))
+        if _bullet(paragraph, paragraph.translation):
+            target.add_run(_bullet(paragraph, paragraph.translation))
         for number, sentence in enumerate(paragraph.sentences):
             run = target.add_run(("" if number == 0 else " ") + (sentence.translation or ""))
             if sentence.flags:
@@ -99,6 +109,11 @@ def render_docx(document: Document) -> bytes:
 
     docx = WordDocument()
     _styles(docx)
+    _a4(docx)
+    # What Word's File > Info, a file manager and a search index show as the document's title.
+    docx.core_properties.title = document.title.source if document.title else document.input
+    docx.core_properties.subject = "Swedish-English handout"
+    docx.core_properties.language = "sv-SE"
     if document.title:
         docx.add_paragraph(document.title.source, style="Title")
         docx.add_paragraph(document.title.translation or "", style="Subtitle")
