@@ -187,6 +187,10 @@ def test_run_reports_the_engine_and_rejects_contradictions(cli, post: Path, tiny
     assert "ctranslate2 int8 on cpu, 1x1 threads" in result.stderr
     clash = cli("run", post, "-m", tiny_marian, "--backend", "ctranslate2", "--quantize", "int8")
     assert clash.exit_code == 3 and "--compute-type" in clash.stderr
+    # With --backend auto, --quantize int8 gets CTranslate2's int8 (not a silent switch to slow torch), and says so.
+    auto = cli("run", post, "-m", tiny_marian, "-s", "none", "--quantize", "int8", "-o", post.with_suffix(".c.html"))
+    assert auto.exit_code == 0, auto.output
+    assert "ctranslate2 int8 on cpu" in auto.stderr and "add --backend torch for torch's" in auto.stderr
 
 
 def test_shortlist_restricts_output_to_common_and_source_pieces(tiny_marian: Path, cli) -> None:  # type: ignore[no-untyped-def]

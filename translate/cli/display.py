@@ -203,6 +203,6 @@ def render_scores(scores: dict) -> str:
     if flags:
         reasons = ", ".join(f"{flag} {count}" for flag, count in flags.items())
         lines.append(f"  {scores['pipeline']['flagged']} sentences flagged ({reasons})")
-    lines.append(f"  {scores['bleu_signature']}")
-    lines.append(f"  {scores['chrf_signature']}")
+    lines.append(f"  BLEU signature: {scores['bleu_signature']}")
+    lines.append(f"  chrF signature: {scores['chrf_signature']}")
     return "\n".join(lines)

@@ -10,6 +10,7 @@ EngineOptions and the CLI's --backend then accept its name (the tests register a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -284,9 +285,16 @@ def choose_backend(spec: ModelSpec, options: EngineOptions) -> str:
     if backend == "auto":
         from translate.models.conversion import ctranslate2_installed
 
-        # --quantize asks for torch's own quantization, so it means the torch backend.
-        backend = "ctranslate2" if ctranslate2_installed() and not options.quantize else "torch"
+        # --quantize int8 asks for int8 on the CPU: CTranslate2's int8 gives it, about 20x faster
+        # than torch's dynamic quantization (load_engine says so); --backend torch forces torch's.
+        backend = "ctranslate2" if ctranslate2_installed() else "torch"
     return backend
+
+
+QUANTIZE_NOTE = (
+    "--quantize int8 with --backend auto runs CTranslate2's int8 (--compute-type int8), which is much faster than "
+    "torch's dynamic quantization; add --backend torch for torch's."
+)
 
 
 def default_compute_type(device: str) -> str:
@@ -304,8 +312,11 @@ def load_engine(
 
     backend = choose_backend(spec, options)
     asked = options.backend or spec.backend
+    quantize_note = QUANTIZE_NOTE if backend == "ctranslate2" and options.quantize else None
+    if quantize_note:
+        options = dataclasses.replace(options, quantize=None)
     try:
-        return (*_BACKENDS[backend](spec, options, on_convert), None)
+        return (*_BACKENDS[backend](spec, options, on_convert), quantize_note)
     except ConversionError as error:
         if asked not in (None, "auto"):
             raise ConversionError(f"{error} Use --backend torch to run it with transformers instead.") from error
