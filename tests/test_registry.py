@@ -107,3 +107,20 @@ def test_quality_model_is_pinned() -> None:
     spec = load_registry().resolve("quality", "translation")
     assert spec.hub_id == "Helsinki-NLP/opus-mt-tc-big-gmq-en"
     assert spec.revision == "b243b46fc9e1eaf068ae0d8ae896ac1acd7d2380"
+
+
+def test_the_offline_message_fits_the_model_it_is_about() -> None:
+    from translate.models.hub import load_failure_message
+    from translate.models.spec import ModelSpec
+
+    known = load_registry(None).resolve(None, "translation")
+    assert known.name == "opus-mt-sv-en"
+    message = load_failure_message(known, OSError("no route to host"), no_network=True)
+    assert "typos" not in message  # the default model's name is spelled right
+    assert "distilbart-cnn" in message and "1.2 GB" in message and "--summarizer extractive" in message
+    typed = ModelSpec(name="Helsinki-NLP/opus-mt-sv-enn", kind="translation", hub_id="Helsinki-NLP/opus-mt-sv-enn")
+    assert "Check the name for typos" in load_failure_message(typed, OSError("404"))
+    summarizer = ModelSpec(name="distilbart-cnn", kind="summarization", hub_id="sshleifer/distilbart-cnn-12-6")
+    assert "1.2 GB" not in load_failure_message(summarizer, OSError("x")) and "extractive" in load_failure_message(
+        summarizer, OSError("x")
+    )
