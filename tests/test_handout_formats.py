@@ -315,3 +315,14 @@ def test_pdf_gives_each_flag_its_reason_in_a_footnote_and_never_strands_the_colu
         text = "\n".join(pages)
         assert "a number of the original is missing from the translation" in text
         assert "Hover over" not in text and "Each has a footnote" in text
+
+
+def test_vocabulary_leaves_out_words_glossed_as_themselves() -> None:
+    from translate.fidelity.vocabulary import build_vocabulary
+
+    text = "Vi installerade linux på datorn. Datorn behövde information. Mer information om linux och datorn."
+    document = Document(input="p.txt", title=None, paragraphs=[Paragraph([Sentence(s)]) for s in text.split(". ")])
+    glosses = {"linux": "Linux", "information": "information.", "datorn": "the computer", "installerade": "installed"}
+    entries = build_vocabulary(document, 3, lambda words: [glosses.get(w, w + "?") for w in words])
+    assert [e.swedish for e in entries][:2] == ["datorn", "installerade"] and len(entries) <= 3
+    assert not {"linux", "information"} & {e.swedish for e in entries}

@@ -6,7 +6,7 @@ with a stop list, names (words only ever written with a capital letter inside a 
 are left out, and the rest are ranked by how many paragraphs use them, then how often,
 then length (longer Swedish words are rarer, compounds carry meaning), then alphabetically,
 so the list is stable. Each word is glossed on its own by the translation model, or by the
-glossary when it has the word.
+glossary when it has the word; a word glossed as itself (a name, or "information") is left out.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ STOPWORDS = frozenset(
 )
 _WORD = re.compile(r"[A-Za-zÅÄÖÉÜåäöéü]+(?:-[A-Za-zÅÄÖÉÜåäöéü]+)*")
 MIN_LENGTH = 4
+# Candidates glossed beyond the list's length, to replace words whose gloss is the word itself.
+SPARE_CANDIDATES = 5
 
 
 def characteristic_words(document: Document, count: int) -> list[tuple[str, int]]:
@@ -69,9 +71,14 @@ def characteristic_words(document: Document, count: int) -> list[tuple[str, int]
 def build_vocabulary(
     document: Document, count: int, translate_words: Callable[[list[str]], list[str]], glossary: Glossary | None = None
 ) -> list[VocabularyEntry]:
-    """The word list with glosses: the glossary's where it has the word, else the translation model's."""
-    words = characteristic_words(document, count)
+    """The word list with glosses: the glossary's where it has the word, else the translation model's.
+
+    A word whose gloss is the word itself ("information", "linux" -> "Linux") is one an English
+    reader knows already, or a name: it is left out, and the next candidate takes its place.
+    """
+    words = characteristic_words(document, count + SPARE_CANDIDATES)
     terms = {sv.lower(): en for sv, en in (glossary.terms.items() if glossary else [])}
     needed = [w for w, _ in words if not terms.get(w)]
     glosses = dict(zip(needed, translate_words(needed) if needed else []))
-    return [VocabularyEntry(word, (terms.get(word) or glosses.get(word, "")).strip(), n) for word, n in words]
+    entries = [VocabularyEntry(word, (terms.get(word) or glosses.get(word, "")).strip(), n) for word, n in words]
+    return [e for e in entries if e.english.strip(" .").casefold() != e.swedish.casefold()][:count]
