@@ -16,11 +16,14 @@ HANDOUT_KEYS = {"input", "title", "summary", "paragraphs", "models", "stats"}
 
 def _assert_aligned(handout: dict) -> None:
     for paragraph in handout["paragraphs"]:
-        assert set(paragraph) == {"source", "translation", "sentences"}
+        assert set(paragraph) == {"source", "translation", "kind", "sentences"}
         sources = [s["source"] for s in paragraph["sentences"]]
         assert " ".join(sources) == paragraph["source"]
         assert sources == split_sentences(paragraph["source"])
-        assert all(set(s) == {"source", "translation", "flags"} for s in paragraph["sentences"])
+        # The model's own translation and the source's digest let `translate render` see a correction.
+        sentence_keys = {"source", "translation", "flags", "machine_translation", "source_digest"}
+        assert all(set(s) == sentence_keys for s in paragraph["sentences"])
+        assert all(s["machine_translation"] == s["translation"] for s in paragraph["sentences"])
         assert all(isinstance(s["flags"], list) for s in paragraph["sentences"])
         assert all(s["translation"].strip() for s in paragraph["sentences"])
         assert paragraph["translation"] == " ".join(s["translation"] for s in paragraph["sentences"])

@@ -81,7 +81,10 @@ def test_html_from_a_hostile_post_runs_nothing(cli, tmp_path: Path, tiny_marian:
     parser = _Elements()
     parser.feed(result.stdout)
     tags = [t for t, _ in parser.tags]
-    assert "img" not in tags and "a" not in tags and tags.count("script") == 1
+    assert "img" not in tags and tags.count("script") == 1
+    # The handout's own links only: the review list's anchors and web addresses, never the post's javascript:.
+    hrefs = [attrs.get("href") or "" for tag, attrs in parser.tags if tag == "a"]
+    assert all(href.startswith(("#", "https://", "http://")) for href in hrefs), hrefs
     assert not any(name.startswith("on") for _, attrs in parser.tags for name in attrs)
     assert "&lt;img src=x onerror=alert(2)&gt;" in result.stdout
 
@@ -193,7 +196,7 @@ def test_markdown_renders_the_english_as_paragraphs_not_headings() -> None:
                         paragraphs=paragraphs, comments=[Paragraph([Sentence("Bra!", "Good!")])])  # fmt: skip
     tokens = MarkdownIt("commonmark").parse(str(render(document, "md")))
     headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
-    assert headings == ["Titel", "En rubrik", "A heading", "Comments"]
+    assert headings == ["Titel", "En rubrik", "A heading", "Comments", "To check"]
     texts = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "paragraph_open"]
     for english in ("The first paragraph.", "The second paragraph.", "The last paragraph.", "Good!"):
         assert english in texts
@@ -326,3 +329,26 @@ def test_vocabulary_leaves_out_words_glossed_as_themselves() -> None:
     entries = build_vocabulary(document, 3, lambda words: [glosses.get(w, w + "?") for w in words])
     assert [e.swedish for e in entries][:2] == ["datorn", "installerade"] and len(entries) <= 3
     assert not {"linux", "information"} & {e.swedish for e in entries}
+
+
+def test_every_format_ends_with_what_to_check_and_why() -> None:
+    import docx
+    from markdown_it import MarkdownIt
+
+    paragraphs = [
+        Paragraph([Sentence("Vi gick.", "We went."), Sentence("Vi såg 3 älgar.", "We saw elk.", flags=["number"])]),
+        Paragraph([Sentence("Kort.", "A very long translation of a short word.", flags=["length"])]),
+        Paragraph([Sentence("Rättad.", "Corrected.", flags=["length"], machine="Wrong.")]),  # a person checked it
+    ]
+    document = Document(input="p.txt", title=None, paragraphs=paragraphs)
+    assert [(label, s.translation) for _, label, s in document.to_check()] == [
+        ("§1.2", "We saw elk."), ("§2", "A very long translation of a short word."),
+    ]  # fmt: skip
+    html = str(render(document, "html"))
+    review = html.split('<section class="review">', 1)[1].split("</section>", 1)[0]
+    assert review.count("<li>") == 2 and 'href="#p1"' in review and "a number of the original is missing" in review
+    tokens = MarkdownIt("commonmark").parse(str(render(document, "md")))
+    assert [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"] == ["p.txt", "To check"]
+    word = docx.Document(io.BytesIO(bytes(render(document, "docx"))))
+    texts = [p.text for p in word.paragraphs]
+    assert texts[texts.index("To check") + 1].startswith("§1.2 We saw elk. (a number of the original")

@@ -19,9 +19,32 @@ class Sentence:
     translation: str | None = None
     # What the fidelity guard found wrong with the translation (see translate/fidelity/guard.py).
     flags: list[str] = field(default_factory=list)
+    # What the model wrote, kept beside the translation so that a person's correction of it can be
+    # told apart (and rendered as revised) when the handout comes back; None where no model wrote one.
+    machine: str | None = None
+
+    @property
+    def revised(self) -> bool:
+        """A person changed the model's translation."""
+        return self.machine is not None and self.translation != self.machine
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "translation": self.translation, "flags": list(self.flags)}
+        data: dict[str, Any] = {"source": self.source, "translation": self.translation, "flags": list(self.flags)}
+        if self.machine is not None:
+            # The model's own translation and a digest of the source it was made from: what
+            # `translate render` compares an edited handout with.
+            data["machine_translation"] = self.machine
+            data["source_digest"] = source_digest(self.source)
+        if self.revised:
+            data["revised"] = True
+        return data
+
+
+def source_digest(source: str) -> str:
+    """A short digest of a sentence's Swedish, so an edited handout whose sources changed is recognised."""
+    import hashlib
+
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass
@@ -44,6 +67,7 @@ class Paragraph:
         return {
             "source": self.source,
             "translation": self.translation,
+            "kind": self.kind,
             "sentences": [s.to_dict() for s in self.sentences],
         }
 
@@ -158,6 +182,25 @@ class Document:
     # (<main>)"), shown by `translate clean`; None for plain text and Markdown.
     reading: str | None = None
 
+    @property
+    def paper(self) -> str:
+        """The page size its PDF and DOCX handouts are laid out on (HandoutOptions.paper); A4 made without options."""
+        return self.options.handout.paper if self.options is not None else "a4"
+
+    def to_check(self) -> list[tuple[str, str, Sentence]]:
+        """The review list: (anchor, label, sentence) for each flagged sentence no person has revised,
+        labelled as a class would say it ("§3.2": paragraph 3, sentence 2; "title"; "comment 1.1")."""
+        found: list[tuple[str, str, Sentence]] = []
+        groups = [("title", "title", self.title)] if self.title else []
+        groups += [(f"p{i}", f"§{i}", p) for i, p in enumerate(self.paragraphs, 1)]
+        groups += [(f"c{i}", f"comment {i}", p) for i, p in enumerate(self.comments or [], 1)]
+        for anchor, label, paragraph in groups:
+            for number, sentence in enumerate(paragraph.sentences, 1):
+                if sentence.flags and not sentence.revised:
+                    numbered = label if label == "title" or len(paragraph.sentences) == 1 else f"{label}.{number}"
+                    found.append((anchor, numbered, sentence))
+        return found
+
     def all_paragraphs(self) -> list[Paragraph]:
         """Title, body and kept comments, in reading order."""
         return ([self.title] if self.title else []) + self.paragraphs + (self.comments or [])
@@ -183,7 +226,15 @@ class Document:
         return {
             "input": self.input,
             **({"origin": self.origin.to_dict()} if self.origin is not None else {}),
-            "title": ({"source": self.title.source, "translation": self.title.translation} if self.title else None),
+            "title": (
+                {
+                    "source": self.title.source,
+                    "translation": self.title.translation,
+                    "sentences": [s.to_dict() for s in self.title.sentences],
+                }
+                if self.title
+                else None
+            ),  # fmt: skip
             "summary": self.summary.to_dict() if self.summary else None,
             "paragraphs": [p.to_dict() for p in self.paragraphs],
             **({"comments": [c.to_dict() for c in self.comments]} if self.comments is not None else {}),

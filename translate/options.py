@@ -77,6 +77,7 @@ class HandoutOptions:
 
     summary_sentences: int = 5  # upper bound for the extractive summary
     vocab: int = 0  # words in the learners' vocabulary list; 0: no list
+    paper: str = "a4"  # the page size of PDF and DOCX handouts: "a4" or "letter"
 
 
 @dataclass(frozen=True)

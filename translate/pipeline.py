@@ -22,7 +22,7 @@ from translate.document import Document, Origin, Paragraph, Sentence, Stats, Sum
 from translate.errors import InputError
 from translate.fidelity.glossary import Glossary, glossary_from_config, load_glossary
 from translate.fidelity.guard import readable, translate_faithfully
-from translate.fidelity.memory import TranslationMemory, normalize_source, settings_fingerprint
+from translate.fidelity.memory import HUMAN, TranslationMemory, normalize_source, settings_fingerprint
 from translate.fidelity.vocabulary import build_vocabulary
 from translate.models.external import ExternalGenerator, TranslatorLike
 from translate.models.registry import EXTRACTIVE, NO_SUMMARY, Registry, load_registry
@@ -301,6 +301,9 @@ class Pipeline:
         keys = [normalize_source(sentence.source) for _, sentence in owners]
         unique = list(dict.fromkeys(keys))
         known = self.memory.lookup(settings, unique) if self.memory is not None else {}
+        # A person's correction (translate memory import) wins over the model's, whatever the settings.
+        human = self.memory.lookup(HUMAN, unique) if self.memory is not None else {}
+        known.update(human)
         missing = [key for key in unique if key not in known]
         source_of = {key: sentence.source for key, (_, sentence) in zip(keys, owners)}
 
@@ -324,6 +327,8 @@ class Pipeline:
         first_seen: set[str] = set()
         for key, (number, sentence) in zip(keys, owners):
             sentence.translation, flags = fresh[key] if key in fresh else known[key]
+            # What the model wrote; a sentence a person translated has no machine translation.
+            sentence.machine = None if key in human else sentence.translation
             sentence.flags = list(flags)
             if key in fresh and key not in first_seen:
                 translated[number] += 1

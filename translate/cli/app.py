@@ -26,14 +26,14 @@ from translate.cli.display import (
     stage_progress,
     user_errors,
 )
-from translate.cli.options import ENGINE, HANDOUT, MEMORY, READ, SUMMARIZER, TRANSLATION_MODEL, takes
-from translate.errors import ConfigError
+from translate.cli.options import ENGINE, HANDOUT, MEMORY, READ, SUMMARIZER, TRANSLATION_MODEL, Paper, takes
+from translate.errors import ConfigError, OutputError
 from translate.models.registry import load_registry
-from translate.options import MemoryOptions, PipelineOptions
+from translate.options import HandoutOptions, MemoryOptions, PipelineOptions
 from translate.pipeline import Pipeline, load_document
 from translate.render import HandoutFormat, render, render_clean
 from translate.render.formats import usable_format
-from translate.render.output import output_format, resolve_output, write_atomic
+from translate.render.output import default_output_path, output_format, resolve_output, write_atomic
 from translate.text.recurring import drop_batch_chrome
 
 app = typer.Typer(
@@ -205,6 +205,55 @@ def evaluate(
             typer.echo(render_scores(scores))
 
 
+@app.command(name="render")
+def render_handout(
+    edited: Annotated[
+        Path,
+        typer.Argument(
+            metavar="EDITED",
+            help="A handout's JSON, or its XLIFF, with translations corrected (in an editor or a CAT tool).",
+        ),
+    ],
+    fmt: Annotated[
+        Optional[HandoutFormat],
+        typer.Option("--format", "-f", help="Handout format. Default: what -o's extension names, else html."),
+    ] = None,
+    output: Annotated[
+        Optional[str],
+        typer.Option("--output", "-o", help="Where to write; - for standard output. Default: POST.handout.FORMAT."),
+    ] = None,
+    paper: Annotated[Paper, typer.Option("--paper", help="Page size of PDF and DOCX handouts.")] = Paper.a4,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Render a corrected handout again, without the model: the corrections are marked as revised."""
+    from translate.revision import load_revised
+
+    with user_errors(debug):
+        handout = usable_format(output_format(fmt.value if fmt else None, output)).name
+        # post.handout.json renders to post.handout.html beside it, the handout it corrects.
+        stem = edited.name.split(".handout.")[0] if ".handout." in edited.name else edited.stem
+        target = default_output_path(edited.with_name(f"{stem}.txt"), handout) if output is None else None
+        if output is not None and output != "-":
+            target = Path(output)
+        document = load_revised(edited)
+        document.options = PipelineOptions(handout=HandoutOptions(paper=paper.value))
+        content = render(document, handout)
+        if target is None:
+            if isinstance(content, bytes):
+                sys.stdout.buffer.write(content)
+            else:
+                sys.stdout.write(content)
+            sys.stdout.flush()
+            return
+        if target.resolve() == edited.resolve():
+            raise OutputError(f"Refusing to write the handout over the file it was rendered from, {edited}; give -o.")
+        written = write_atomic(target, content)
+        if not quiet:
+            revised = sum(s.revised for s in document.all_sentences())
+            typer.echo(f"Wrote {written} ({revised} sentence{'s' if revised != 1 else ''} revised by hand)", err=True)
+
+
 @app.command()
 @takes(READ)
 def clean(
@@ -337,6 +386,43 @@ def serve(
         if workers > 1:
             os.environ.update(worker_environment(server_options))
         serve(server_options)
+
+
+memory_app = typer.Typer(help="The translation memory: put a teacher's corrections into it.", no_args_is_help=True)
+app.add_typer(memory_app, name="memory")
+
+
+@memory_app.command("import")
+@takes(MEMORY)
+def memory_import(
+    edited: Annotated[list[Path], typer.Argument(metavar="EDITED...", help="Corrected handouts: their JSON or XLIFF.")],
+    memory: MemoryOptions = MemoryOptions(),
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Put the corrected sentences of handouts into the translation memory; batch and serve then reuse them."""
+    from translate.fidelity.memory import memory_from_option
+    from translate.revision import load_revised
+
+    with user_errors(debug):
+        if not memory.enabled:
+            raise ConfigError("--no-memory leaves nothing to import into; give --memory FILE or leave it out.")
+        pairs = [
+            (s.source, s.translation)
+            for path in edited
+            for s in load_revised(path).all_sentences()
+            if s.revised and s.translation
+        ]
+        store = memory_from_option(memory)
+        assert store is not None
+        added = store.store_human(pairs)
+        store.close()
+        if not quiet:
+            typer.echo(
+                f"{len(pairs)} corrected sentence{'s' if len(pairs) != 1 else ''} found, {added} new or changed in "
+                f"{store.path}.",
+                err=True,
+            )
 
 
 models_app = typer.Typer(

@@ -39,6 +39,11 @@ class Quantize(str, Enum):
     int8 = "int8"
 
 
+class Paper(str, Enum):
+    a4 = "a4"
+    letter = "letter"
+
+
 @dataclass(frozen=True)
 class Declared:
     """One command-line option: the parameter's name, its Typer annotation and its default."""
@@ -138,6 +143,7 @@ HANDOUT = (
         min=0,
         help="Add a learners' list of the post's N most characteristic Swedish words, glossed.",
     ),
+    _option("paper", Paper, Paper.a4, "--paper", help="Page size of PDF and DOCX handouts."),
 )
 MEMORY = (
     _option(
@@ -177,7 +183,7 @@ def build_options(values: dict[str, Any]) -> tree.PipelineOptions:
             shortlist=values["shortlist"],
         ),
         generation=tree.GenerationOptions(beams=values["beams"]),
-        handout=tree.HandoutOptions(vocab=values["vocab"]),
+        handout=tree.HandoutOptions(vocab=values["vocab"], paper=values["paper"].value),
     )
 
 

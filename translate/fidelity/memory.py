@@ -29,6 +29,9 @@ from translate.text.blocks import squash_whitespace
 # Bump when masking, restoring or the guard change what a sentence's final translation is.
 FIDELITY_VERSION = 2  # 2: numbers checked instead of masked (issue 14)
 FILE_NAME = "translation-memory.sqlite3"
+# The settings key of translations a person wrote (`translate memory import`): they hold for
+# every model and setting, and win over the model's own.
+HUMAN = "human"
 
 
 def default_memory_path() -> Path:
@@ -103,6 +106,24 @@ class TranslationMemory:
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+
+    def store_human(self, pairs: list[tuple[str, str]]) -> int:
+        """Add or replace (source, corrected translation) pairs a person wrote; returns how many were new or changed."""
+        if not pairs:
+            return 0
+        known = self.lookup(HUMAN, [source for source, _ in pairs])
+        changed = [(s, t) for s, t in pairs if known.get(normalize_source(s), (None,))[0] != t]
+        now = time.time()
+        rows = [(HUMAN, normalize_source(s), t, "[]", now) for s, t in changed]
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            # The latest correction of a sentence is the one that holds.
+            self._db.executemany("INSERT OR REPLACE INTO memory VALUES (?, ?, ?, ?, ?)", rows)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return len(changed)
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM memory").fetchone()[0])

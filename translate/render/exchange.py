@@ -17,6 +17,11 @@ from translate.version import __version__
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
+# XLIFF 2.0's Translation Candidates module: where the model's own translation is kept, so
+# that a reviser's change to the target can be told apart when the file comes back.
+MTC_NS = "urn:oasis:names:tc:xliff:matches:2.0"
+# A group's kind ("sv2en:heading"), in the prefix:value form XLIFF 2.0 gives the type attribute.
+KIND_PREFIX = "sv2en:"
 
 
 def _units(document: Document) -> Iterator[tuple[str, str, Paragraph, list[tuple[str, Sentence]]]]:
@@ -65,20 +70,31 @@ def render_tmx(document: Document) -> str:
 
 def render_xliff(document: Document) -> str:
     ET.register_namespace("", XLIFF_NS)
+    ET.register_namespace("mtc", MTC_NS)
 
-    def q(tag: str) -> str:
-        return f"{{{XLIFF_NS}}}{tag}"
+    def q(tag: str, namespace: str = XLIFF_NS) -> str:
+        return f"{{{namespace}}}{tag}"
 
     xliff = ET.Element(q("xliff"), version="2.0", srcLang="sv", trgLang="en")
     file = ET.SubElement(xliff, q("file"), id="f1", original=document.input)
-    for group_id, name, _, sentences in _units(document):
+    for group_id, name, paragraph, sentences in _units(document):
         group = ET.SubElement(file, q("group"), id=group_id, name=name)
+        if paragraph.kind != "paragraph":
+            group.set("type", KIND_PREFIX + paragraph.kind)
         for unit_id, sentence in sentences:
             unit = ET.SubElement(group, q("unit"), id=unit_id)
+            if sentence.machine is not None:
+                # The module's elements come before the unit's notes and segments (XLIFF 2.0, 4.2.2.3).
+                matches = ET.SubElement(unit, q("matches", MTC_NS))
+                match = ET.SubElement(matches, q("match", MTC_NS), ref=f"#{unit_id}-seg", type="mt")
+                match.set("origin", document.translation_model or "machine translation")
+                ET.SubElement(match, q("source")).text = sentence.source
+                ET.SubElement(match, q("target")).text = sentence.machine
             if sentence.flags:
                 notes = ET.SubElement(unit, q("notes"))
                 ET.SubElement(notes, q("note"), category="fidelity").text = f"Check this translation: {_why(sentence)}."
-            segment = ET.SubElement(unit, q("segment"), state="translated")
+            state = "reviewed" if sentence.revised else "translated"
+            segment = ET.SubElement(unit, q("segment"), id=f"{unit_id}-seg", state=state)
             ET.SubElement(segment, q("source")).text = sentence.source
             ET.SubElement(segment, q("target")).text = sentence.translation or ""
     ET.indent(xliff)

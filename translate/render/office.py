@@ -68,12 +68,16 @@ def _bullet(paragraph: Paragraph, text: str | None) -> str:
     return "• " if paragraph.kind == "list-item" and not has_list_marker(text) else ""
 
 
-def _a4(docx: Any) -> None:
-    """A4 with 2 cm margins: python-docx's template is US Letter, and a Swedish handout prints on A4."""
+PAPER_CM = {"a4": (21.0, 29.7), "letter": (21.59, 27.94)}
+
+
+def _paper(docx: Any, paper: str) -> None:
+    """The page size with 2 cm margins: python-docx's template is US Letter, and a Swedish handout prints on A4."""
     from docx.shared import Cm
 
+    width, height = PAPER_CM[paper]
     for section in docx.sections:
-        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.page_width, section.page_height = Cm(width), Cm(height)
         section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
 
 
@@ -100,7 +104,7 @@ def _pairs_table(docx: Any, paragraphs: list[Paragraph]) -> None:
             target.add_run(_bullet(paragraph, paragraph.translation))
         for number, sentence in enumerate(paragraph.sentences):
             run = target.add_run(("" if number == 0 else " ") + (sentence.translation or ""))
-            if sentence.flags:
+            if sentence.flags and not sentence.revised:  # a sentence a person corrected has been checked
                 run.style = docx.styles["Handout Flagged"]
 
 
@@ -109,7 +113,7 @@ def render_docx(document: Document) -> bytes:
 
     docx = WordDocument()
     _styles(docx)
-    _a4(docx)
+    _paper(docx, document.paper)
     # What Word's File > Info, a file manager and a search index show as the document's title.
     docx.core_properties.title = document.title.source if document.title else document.input
     docx.core_properties.subject = "Swedish-English handout"
@@ -122,7 +126,7 @@ def render_docx(document: Document) -> bytes:
     if document.summary:
         docx.add_paragraph("Summary", style="Heading 2")
         docx.add_paragraph(document.summary.text, style="Handout Summary")
-    flagged = [s for s in document.all_sentences() if s.flags]
+    flagged = [s for s in document.all_sentences() if s.flags and not s.revised]
     if flagged:
         reasons = sorted({FLAG_EXPLANATIONS.get(f, f) for s in flagged for f in s.flags})
         docx.add_paragraph(
@@ -133,6 +137,15 @@ def render_docx(document: Document) -> bytes:
     if document.comments:
         docx.add_paragraph("Comments", style="Heading 2")
         _pairs_table(docx, document.comments)
+    review = document.to_check()
+    if review:
+        # Word has no hover: the flagged sentences are listed at the end with their reasons.
+        docx.add_paragraph("To check", style="Heading 2")
+        for _, label, sentence in review:
+            item = docx.add_paragraph(style="List Number")
+            item.add_run(f"{label} ").bold = True
+            item.add_run(sentence.translation or "")
+            item.add_run(" (" + "; ".join(FLAG_EXPLANATIONS.get(f, f) for f in sentence.flags) + ")").italic = True
     if document.vocabulary:
         docx.add_paragraph("Vocabulary", style="Heading 2")
         table = _two_column_table(docx)

@@ -1,4 +1,4 @@
-"""PDF handouts: the HTML handout laid out for print (its @media print rules, A4) by WeasyPrint."""
+"""PDF handouts: the HTML handout laid out for print (its @media print rules, on A4 or Letter) by WeasyPrint."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ def render_pdf(document: Document) -> bytes:
     missing = pdf_available()
     if missing:
         raise ConfigError(missing)
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
 
-    return bytes(HTML(string=render_html(document)).write_pdf())
+    # The HTML's print CSS leaves the size to the printer's paper; a PDF has to choose one.
+    size = {"a4": "A4", "letter": "letter"}[document.paper]
+    return bytes(HTML(string=render_html(document)).write_pdf(stylesheets=[CSS(string=f"@page {{ size: {size}; }}")]))
