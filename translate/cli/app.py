@@ -58,6 +58,15 @@ class ModelKind(str, Enum):
     summarization = "summarization"
 
 
+def _to_stdout(content: str | bytes) -> None:
+    """A handout on standard output: PDF and DOCX as bytes, the rest as text."""
+    if isinstance(content, bytes):
+        sys.stdout.buffer.write(content)
+    else:
+        sys.stdout.write(content)
+    sys.stdout.flush()
+
+
 def _shows_progress(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
 
@@ -96,11 +105,7 @@ def run(
             document = pipeline.run(input)
         content = render(document, handout)
         if target is None:
-            if isinstance(content, bytes):
-                sys.stdout.buffer.write(content)
-            else:
-                sys.stdout.write(content)
-            sys.stdout.flush()
+            _to_stdout(content)
         else:
             written = write_atomic(target, content)
             if not quiet:
@@ -240,11 +245,7 @@ def render_handout(
         document.options = PipelineOptions(handout=HandoutOptions(paper=paper.value))
         content = render(document, handout)
         if target is None:
-            if isinstance(content, bytes):
-                sys.stdout.buffer.write(content)
-            else:
-                sys.stdout.write(content)
-            sys.stdout.flush()
+            _to_stdout(content)
             return
         if target.resolve() == edited.resolve():
             raise OutputError(f"Refusing to write the handout over the file it was rendered from, {edited}; give -o.")

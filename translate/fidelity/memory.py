@@ -99,13 +99,7 @@ class TranslationMemory:
             return
         now = time.time()
         rows = [(settings, normalize_source(s), t, json.dumps(f), now) for s, t, f in entries]
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            self._db.executemany("INSERT OR IGNORE INTO memory VALUES (?, ?, ?, ?, ?)", rows)
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
+        self._write("INSERT OR IGNORE", rows)
 
     def store_human(self, pairs: list[tuple[str, str]]) -> int:
         """Add or replace (source, corrected translation) pairs a person wrote; returns how many were new or changed."""
@@ -114,16 +108,19 @@ class TranslationMemory:
         known = self.lookup(HUMAN, [source for source, _ in pairs])
         changed = [(s, t) for s, t in pairs if known.get(normalize_source(s), (None,))[0] != t]
         now = time.time()
-        rows = [(HUMAN, normalize_source(s), t, "[]", now) for s, t in changed]
+        # The latest correction of a sentence is the one that holds.
+        self._write("INSERT OR REPLACE", [(HUMAN, normalize_source(s), t, "[]", now) for s, t in changed])
+        return len(changed)
+
+    def _write(self, verb: str, rows: list[tuple[str, str, str, str, float]]) -> None:
+        """Rows in one transaction: all of them or, after a crash, none."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
-            # The latest correction of a sentence is the one that holds.
-            self._db.executemany("INSERT OR REPLACE INTO memory VALUES (?, ?, ?, ?, ?)", rows)
+            self._db.executemany(f"{verb} INTO memory VALUES (?, ?, ?, ?, ?)", rows)
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        return len(changed)
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM memory").fetchone()[0])
