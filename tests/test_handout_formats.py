@@ -114,7 +114,8 @@ def test_docx_is_a_two_column_table_with_styles(document: Document) -> None:
     pairs_table = docx.tables[0]
     rows = [[cell.text for cell in row.cells] for row in pairs_table.rows]
     assert rows[0] == ["Svenska", "English"]
-    assert rows[1:] == [[p.source, p.translation] for p in document.paragraphs]
+    # Each pair is numbered as a class cites it ("§3"), in a bold run before the Swedish.
+    assert rows[1:] == [[f"§{i} {p.source}", p.translation] for i, p in enumerate(document.paragraphs, 1)]
     swedish_cell = pairs_table.rows[1].cells[0].paragraphs[0]
     english_cell = pairs_table.rows[1].cells[1].paragraphs[0]
     assert (swedish_cell.style.name, english_cell.style.name) == ("Handout Swedish", "Handout English")
@@ -277,7 +278,7 @@ def test_list_items_get_one_marker_numbers_stay_and_addresses_are_links(
     sides = [
         side
         for section in sections
-        for side in re.findall(r'<p lang="\w+"( class="marked")?><span[^>]*>([^<]*)', section)
+        for side in re.findall(r'<p lang="\w+"(?: data-n="[^"]*")?( class="marked")?><span[^>]*>([^<]*)', section)
     ]
     assert len(sides) == 8  # 4 items, Swedish and English: the CSS bullet goes only where the text has no marker
     assert all(bool(marked) == bool(re.match(r"(?:- |\d+\. )", text)) for marked, text in sides)
@@ -290,6 +291,7 @@ def test_list_items_get_one_marker_numbers_stay_and_addresses_are_links(
         deepest = max(deepest, depth)
     assert deepest == 1  # "- - 50 g" would be a list inside a list
     cells = [c.text for t in docx.Document(str(tmp_path / "h.docx")).tables for row in t.rows for c in row.cells]
+    cells = [re.sub(r"^§\d+ ", "", c) for c in cells]  # the pair's number
     assert not [c for c in cells if re.match(r"• (?:- |\d+\. )", c)]
     assert sum(c.startswith(("• 50 g", "- 50 g")) for c in cells) == 2  # the Swedish cell and the English one
 
@@ -346,9 +348,66 @@ def test_every_format_ends_with_what_to_check_and_why() -> None:
     ]  # fmt: skip
     html = str(render(document, "html"))
     review = html.split('<section class="review">', 1)[1].split("</section>", 1)[0]
-    assert review.count("<li>") == 2 and 'href="#p1"' in review and "a number of the original is missing" in review
+    assert review.count("<li>") == 2 and 'href="#p1-2"' in review and 'id="p1-2"' in html
+    assert "a number of the original is missing" in review
     tokens = MarkdownIt("commonmark").parse(str(render(document, "md")))
     assert [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"] == ["p.txt", "To check"]
     word = docx.Document(io.BytesIO(bytes(render(document, "docx"))))
     texts = [p.text for p in word.paragraphs]
     assert texts[texts.index("To check") + 1].startswith("§1.2 We saw elk. (a number of the original")
+
+
+def _layout_document(layout: str, hide_english: bool = False) -> Document:
+    paragraphs = [
+        Paragraph([Sentence("Vi gick.", "We went."), Sentence("Det regnade.", "It rained.")]),
+        Paragraph([Sentence("En rubrik", "A heading")], kind="heading"),
+        Paragraph([Sentence("- 50 g jäst", "- 50 g yeast")], kind="list-item"),
+    ]
+    options = PipelineOptions(handout=HandoutOptions(layout=layout, hide_english=hide_english))
+    return Document(input="p.txt", title=None, paragraphs=paragraphs, options=options)
+
+
+@pytest.mark.parametrize("layout", ["paragraphs", "sentences", "interlinear"])
+def test_classroom_layouts_number_what_a_class_cites(layout: str) -> None:
+    import docx
+    from markdown_it import MarkdownIt
+
+    document = _layout_document(layout)
+    html = str(render(document, "html"))
+    numbers = re.findall(r'data-n="([^"]+)"', html)
+    expected = ["§1", "§2", "§3"] if layout == "paragraphs" else ["§1.1", "§1.2", "§2", "§3"]
+    assert numbers == expected
+    rows = re.findall(r'<section class="pair[^"]*"', html)
+    assert len(rows) == {"paragraphs": 3, "sentences": 4, "interlinear": 0}[layout]
+    assert ("columns-head" in html.split("<main>")[1]) == (layout != "interlinear")
+    tokens = MarkdownIt("commonmark").parse(str(render(document, "md")))
+    assert [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"][1:] == [
+        "En rubrik", "A heading"
+    ]  # fmt: skip
+    word = docx.Document(io.BytesIO(bytes(render(document, "docx"))))
+    if layout == "interlinear":
+        texts = [p.text for p in word.paragraphs]
+        assert "§1.1 Vi gick." in texts and texts[texts.index("§1.1 Vi gick.") + 1] == "We went."
+    else:
+        cells = [[c.text for c in row.cells] for row in word.tables[0].rows][1:]
+        assert cells[0] == (["§1 Vi gick. Det regnade.", "We went. It rained."] if layout == "paragraphs"
+                            else ["§1.1 Vi gick.", "We went."])  # fmt: skip
+
+
+def test_an_exercise_sheet_leaves_the_english_empty(cli, tmp_path: Path, fake_config: Path) -> None:
+    import docx
+
+    document = _layout_document("sentences", hide_english=True)
+    html = str(render(document, "html"))
+    assert "We went." not in html and html.count('class="blank"') == 4
+    assert "We went." not in str(render(document, "md"))
+    cells = [
+        [c.text for c in row.cells] for row in docx.Document(io.BytesIO(bytes(render(document, "docx")))).tables[0].rows
+    ]
+    assert all(english.strip("_") == "" for _, english in cells[1:])
+    post = tmp_path / "p.txt"
+    post.write_text("Rubrik\n\nVi gick hem. Det regnade.\n", encoding="utf-8")
+    result = cli(
+        "run", post, "--config", fake_config, "-s", "none", "--layout", "interlinear", "--hide", "english", "-o", "-"
+    )
+    assert result.exit_code == 0 and 'class="lines' in result.stdout and 'class="blank"' in result.stdout

@@ -187,6 +187,16 @@ class Document:
         """The page size its PDF and DOCX handouts are laid out on (HandoutOptions.paper); A4 made without options."""
         return self.options.handout.paper if self.options is not None else "a4"
 
+    @property
+    def layout(self) -> str:
+        """How its handouts lay the pairs out (HandoutOptions.layout): paragraphs, sentences or interlinear."""
+        return self.options.handout.layout if self.options is not None else "paragraphs"
+
+    @property
+    def hide_english(self) -> bool:
+        """Whether its handouts leave the English empty, as an exercise sheet (HandoutOptions.hide_english)."""
+        return self.options.handout.hide_english if self.options is not None else False
+
     def to_check(self) -> list[tuple[str, str, Sentence]]:
         """The review list: (anchor, label, sentence) for each flagged sentence no person has revised,
         labelled as a class would say it ("§3.2": paragraph 3, sentence 2; "title"; "comment 1.1")."""
@@ -198,7 +208,7 @@ class Document:
             for number, sentence in enumerate(paragraph.sentences, 1):
                 if sentence.flags and not sentence.revised:
                     numbered = label if label == "title" or len(paragraph.sentences) == 1 else f"{label}.{number}"
-                    found.append((anchor, numbered, sentence))
+                    found.append((anchor if anchor == "title" else f"{anchor}-{number}", numbered, sentence))
         return found
 
     def all_paragraphs(self) -> list[Paragraph]:

@@ -78,6 +78,10 @@ class HandoutOptions:
     summary_sentences: int = 5  # upper bound for the extractive summary
     vocab: int = 0  # words in the learners' vocabulary list; 0: no list
     paper: str = "a4"  # the page size of PDF and DOCX handouts: "a4" or "letter"
+    # How the pairs are laid out: "paragraphs" side by side, "sentences" (a numbered row per
+    # sentence pair) or "interlinear" (each Swedish sentence with its English under it).
+    layout: str = "paragraphs"
+    hide_english: bool = False  # an exercise sheet: the English column left empty to write in
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,16 @@ class Paper(str, Enum):
     letter = "letter"
 
 
+class Layout(str, Enum):
+    paragraphs = "paragraphs"
+    sentences = "sentences"
+    interlinear = "interlinear"
+
+
+class Hidden(str, Enum):
+    english = "english"
+
+
 @dataclass(frozen=True)
 class Declared:
     """One command-line option: the parameter's name, its Typer annotation and its default."""
@@ -144,6 +154,15 @@ HANDOUT = (
         help="Add a learners' list of the post's N most characteristic Swedish words, glossed.",
     ),
     _option("paper", Paper, Paper.a4, "--paper", help="Page size of PDF and DOCX handouts."),
+    _option(
+        "layout",
+        Layout,
+        Layout.paragraphs,
+        "--layout",
+        help="paragraphs side by side; sentences: a numbered row per sentence pair; interlinear: each Swedish "
+        "sentence with its English under it.",
+    ),
+    _option("hide", Optional[Hidden], None, "--hide", help="english: leave the English empty, for an exercise sheet."),
 )
 MEMORY = (
     _option(
@@ -183,7 +202,12 @@ def build_options(values: dict[str, Any]) -> tree.PipelineOptions:
             shortlist=values["shortlist"],
         ),
         generation=tree.GenerationOptions(beams=values["beams"]),
-        handout=tree.HandoutOptions(vocab=values["vocab"], paper=values["paper"].value),
+        handout=tree.HandoutOptions(
+            vocab=values["vocab"],
+            paper=values["paper"].value,
+            layout=values["layout"].value,
+            hide_english=values["hide"] is Hidden.english,
+        ),
     )
 
 

@@ -12,7 +12,7 @@ import io
 from datetime import date
 from typing import Any
 
-from translate.document import Document, Paragraph
+from translate.document import Document, Paragraph, Sentence
 from translate.fidelity.guard import FLAG_EXPLANATIONS
 from translate.render.footer import footer_text
 from translate.render.templated import has_list_marker
@@ -92,20 +92,45 @@ def _two_column_table(docx: Any) -> Any:
     return table
 
 
-def _pairs_table(docx: Any, paragraphs: list[Paragraph]) -> None:
-    table = _two_column_table(docx)
-    for paragraph in paragraphs:
-        swedish, english = table.add_row().cells
-        swedish.paragraphs[0].style = docx.styles["Handout Swedish"]
-        swedish.paragraphs[0].text = _bullet(paragraph, paragraph.source) + paragraph.source
-        target = english.paragraphs[0]
-        target.style = docx.styles["Handout English"]
-        if _bullet(paragraph, paragraph.translation):
-            target.add_run(_bullet(paragraph, paragraph.translation))
-        for number, sentence in enumerate(paragraph.sentences):
-            run = target.add_run(("" if number == 0 else " ") + (sentence.translation or ""))
-            if sentence.flags and not sentence.revised:  # a sentence a person corrected has been checked
-                run.style = docx.styles["Handout Flagged"]
+def _english_runs(docx: Any, target: Any, paragraph: Paragraph, sentences: list[Sentence]) -> None:
+    """The English of some of a paragraph's sentences into a Word paragraph, flagged ones in their style."""
+    if _bullet(paragraph, paragraph.translation):
+        target.add_run(_bullet(paragraph, paragraph.translation))
+    for number, sentence in enumerate(sentences):
+        run = target.add_run(("" if number == 0 else " ") + (sentence.translation or ""))
+        if sentence.flags and not sentence.revised:  # a sentence a person corrected has been checked
+            run.style = docx.styles["Handout Flagged"]
+
+
+def _units(paragraph: Paragraph, label: str, layout: str) -> list[tuple[str, list[Sentence]]]:
+    """(number, sentences) per row: the paragraph whole, or each sentence numbered "§3.2"."""
+    if layout == "paragraphs" or paragraph.kind == "code" or len(paragraph.sentences) == 1:
+        return [(label, paragraph.sentences)]
+    return [(f"{label}.{i}", [s]) for i, s in enumerate(paragraph.sentences, 1)]
+
+
+def _pairs(docx: Any, document: Document, paragraphs: list[Paragraph], prefix: str) -> None:
+    """The pairs in the document's layout: a two-column table (paragraphs, sentences) or lines (interlinear)."""
+    from docx.shared import Cm
+
+    table = _two_column_table(docx) if document.layout != "interlinear" else None
+    for index, paragraph in enumerate(paragraphs, 1):
+        for number, sentences in _units(paragraph, f"{prefix}{index}", document.layout):
+            source = " ".join(s.source for s in sentences)
+            if table is not None:
+                swedish_cell, english_cell = table.add_row().cells
+                swedish, english = swedish_cell.paragraphs[0], english_cell.paragraphs[0]
+            else:
+                swedish, english = docx.add_paragraph(), docx.add_paragraph()
+                english.paragraph_format.left_indent = Cm(0.8)
+            swedish.style = docx.styles["Handout Swedish"]
+            swedish.add_run(f"{number} ").bold = True
+            swedish.add_run(_bullet(paragraph, source) + source)
+            english.style = docx.styles["Handout English"]
+            if document.hide_english:
+                english.add_run("_" * 40)  # a line to write the English on
+            else:
+                _english_runs(docx, english, paragraph, sentences)
 
 
 def render_docx(document: Document) -> bytes:
@@ -133,10 +158,10 @@ def render_docx(document: Document) -> bytes:
             f"{len(flagged)} translated sentence(s) are highlighted for checking: {'; '.join(reasons)}.",
             style="Handout Note",
         )
-    _pairs_table(docx, document.paragraphs)
+    _pairs(docx, document, document.paragraphs, "§")
     if document.comments:
         docx.add_paragraph("Comments", style="Heading 2")
-        _pairs_table(docx, document.comments)
+        _pairs(docx, document, document.comments, "c")
     review = document.to_check()
     if review:
         # Word has no hover: the flagged sentences are listed at the end with their reasons.
