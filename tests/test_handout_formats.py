@@ -411,3 +411,14 @@ def test_an_exercise_sheet_leaves_the_english_empty(cli, tmp_path: Path, fake_co
         "run", post, "--config", fake_config, "-s", "none", "--layout", "interlinear", "--hide", "english", "-o", "-"
     )
     assert result.exit_code == 0 and 'class="lines' in result.stdout and 'class="blank"' in result.stdout
+
+
+def test_pdf_repeats_the_column_header_on_every_page() -> None:
+    pytest.importorskip("weasyprint")
+    paragraphs = [
+        Paragraph([Sentence(f"Stycke {i} handlar om skogen och allt som finns där.", f"Paragraph {i} is about it.")])
+        for i in range(60)
+    ]
+    pages = _pdf_pages(Document(input="p.txt", title=None, paragraphs=paragraphs))
+    assert len(pages) >= 3
+    assert [page.upper().count("SVENSKA") for page in pages] == [1] * len(pages)

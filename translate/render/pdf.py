@@ -28,4 +28,22 @@ def render_pdf(document: Document) -> bytes:
 
     # The HTML's print CSS leaves the size to the printer's paper; a PDF has to choose one.
     size = {"a4": "A4", "letter": "letter"}[document.paper]
-    return bytes(HTML(string=render_html(document)).write_pdf(stylesheets=[CSS(string=f"@page {{ size: {size}; }}")]))
+    page = render_html(document)
+    css = f"@page {{ size: {size}; }}"
+    if document.layout != "interlinear":
+        # A copy of the column header runs in the top margin of every page after the first, where
+        # the pairs go on without it (WeasyPrint's running elements; a browser never sees this copy).
+        page = page.replace("<main>", f"<main>{RUNNING_HEADER}", 1)
+        css += RUNNING_HEADER_CSS
+    return bytes(HTML(string=page).write_pdf(stylesheets=[CSS(string=css)]))
+
+
+RUNNING_HEADER = '<div class="columns-running" aria-hidden="true"><span>Svenska</span><span>English</span></div>'
+RUNNING_HEADER_CSS = """
+.columns-running { position: running(columns); display: block; width: 100%;
+  font: 600 7.5pt/1.2 sans-serif; text-transform: uppercase; letter-spacing: .06em; color: #6e6e73;
+  border-bottom: 1.5pt solid #d2d2d7; padding-bottom: 2pt; }
+.columns-running span { display: inline-block; width: 49%; }
+@page { @top-center { content: element(columns); width: 100%; vertical-align: bottom; padding-bottom: 4pt; } }
+@page :first { @top-center { content: none; } }
+"""
