@@ -163,3 +163,16 @@ def test_pdf_and_docx_are_laid_out_on_the_paper_asked_for(cli, made: dict[str, P
     assert (round(float(box.width)), round(float(box.height))) == points
     section = docx.Document(str(word)).sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == cm
+
+
+def test_a_corrected_handout_is_rendered_again_in_any_layout_and_size(cli, made: dict[str, Path]) -> None:
+    import docx
+
+    word = made["json"].with_name("large.docx")
+    result = cli("render", made["json"], "--font-size", "14", "--layout", "sentences", "-o", word, "-q")
+    assert result.exit_code == 0, result.output
+    opened = docx.Document(str(word))
+    assert opened.styles["Normal"].font.size.pt == 14
+    assert opened.tables[0].rows[1].cells[0].text.startswith("§1")
+    html = cli("render", made["json"], "--layout", "interlinear", "--hide", "english", "-o", "-").stdout
+    assert 'class="lines' in html and 'class="blank"' in html

@@ -188,6 +188,11 @@ class Document:
         return self.options.handout.paper if self.options is not None else "a4"
 
     @property
+    def font_size(self) -> float:
+        """The text size in points of its PDF and DOCX handouts (HandoutOptions.font_size)."""
+        return self.options.handout.font_size if self.options is not None else 10.5
+
+    @property
     def layout(self) -> str:
         """How its handouts lay the pairs out (HandoutOptions.layout): paragraphs, sentences or interlinear."""
         return self.options.handout.layout if self.options is not None else "paragraphs"

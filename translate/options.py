@@ -82,6 +82,7 @@ class HandoutOptions:
     # sentence pair) or "interlinear" (each Swedish sentence with its English under it).
     layout: str = "paragraphs"
     hide_english: bool = False  # an exercise sheet: the English column left empty to write in
+    font_size: float = 10.5  # points, of the text of PDF and DOCX handouts (large print: 14)
 
 
 @dataclass(frozen=True)

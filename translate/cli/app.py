@@ -26,10 +26,10 @@ from translate.cli.display import (
     stage_progress,
     user_errors,
 )
-from translate.cli.options import ENGINE, HANDOUT, MEMORY, READ, SUMMARIZER, TRANSLATION_MODEL, Paper, takes
+from translate.cli.options import ENGINE, HANDOUT, MEMORY, PAGE, READ, SUMMARIZER, TRANSLATION_MODEL, takes
 from translate.errors import ConfigError, OutputError
 from translate.models.registry import load_registry
-from translate.options import HandoutOptions, MemoryOptions, PipelineOptions
+from translate.options import MemoryOptions, PipelineOptions
 from translate.pipeline import Pipeline, load_document
 from translate.render import HandoutFormat, render, render_clean
 from translate.render.formats import usable_format
@@ -72,7 +72,7 @@ def _shows_progress(quiet: bool) -> bool:
 
 
 @app.command()
-@takes(TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT, READ)
+@takes(TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT, PAGE, READ)
 def run(
     input: Annotated[str, typer.Argument(help="The post: a file, an http(s) URL of a page, or - for standard input.")],
     fmt: Annotated[
@@ -121,7 +121,7 @@ def run(
 
 
 @app.command()
-@takes(TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT, READ, MEMORY)
+@takes(TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT, PAGE, READ, MEMORY)
 def batch(
     inputs: Annotated[
         list[str],
@@ -211,6 +211,7 @@ def evaluate(
 
 
 @app.command(name="render")
+@takes(PAGE)
 def render_handout(
     edited: Annotated[
         Path,
@@ -227,7 +228,7 @@ def render_handout(
         Optional[str],
         typer.Option("--output", "-o", help="Where to write; - for standard output. Default: POST.handout.FORMAT."),
     ] = None,
-    paper: Annotated[Paper, typer.Option("--paper", help="Page size of PDF and DOCX handouts.")] = Paper.a4,
+    options: PipelineOptions = PipelineOptions(),
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -242,7 +243,7 @@ def render_handout(
         if output is not None and output != "-":
             target = Path(output)
         document = load_revised(edited)
-        document.options = PipelineOptions(handout=HandoutOptions(paper=paper.value))
+        document.options = options  # its page: paper, font size, layout
         content = render(document, handout)
         if target is None:
             _to_stdout(content)
@@ -285,7 +286,7 @@ def clean(
 
 
 @app.command()
-@takes(TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT, MEMORY)
+@takes(TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT, PAGE, MEMORY)
 def serve(
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on. The default answers this machine only.")

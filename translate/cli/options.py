@@ -153,7 +153,19 @@ HANDOUT = (
         min=0,
         help="Add a learners' list of the post's N most characteristic Swedish words, glossed.",
     ),
+)
+# How a handout is laid out on the page: what `translate render` can change without the model.
+PAGE = (
     _option("paper", Paper, Paper.a4, "--paper", help="Page size of PDF and DOCX handouts."),
+    _option(
+        "font_size",
+        float,
+        10.5,
+        "--font-size",
+        min=6.0,
+        max=32.0,
+        help="Text size in points of PDF and DOCX handouts (14 for large print).",
+    ),
     _option(
         "layout",
         Layout,
@@ -174,7 +186,7 @@ MEMORY = (
     ),
     _option("no_memory", bool, False, "--no-memory", help="Neither read nor add to a translation memory."),
 )
-PIPELINE_GROUPS = (READ, TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT)
+PIPELINE_GROUPS = (READ, TRANSLATION_MODEL, SUMMARIZER, ENGINE, HANDOUT, PAGE)
 _DEFAULTS = {d.name: d.default for group in PIPELINE_GROUPS for d in group}
 
 
@@ -205,6 +217,7 @@ def build_options(values: dict[str, Any]) -> tree.PipelineOptions:
         handout=tree.HandoutOptions(
             vocab=values["vocab"],
             paper=values["paper"].value,
+            font_size=values["font_size"],
             layout=values["layout"].value,
             hide_english=values["hide"] is Hidden.english,
         ),

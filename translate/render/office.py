@@ -28,12 +28,13 @@ def _language(style: Any, tag: str) -> None:
     properties.append(lang)
 
 
-def _styles(docx: Any) -> None:
+def _styles(docx: Any, font_size: float) -> None:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_COLOR_INDEX
     from docx.shared import Pt, RGBColor
 
     styles = docx.styles
+    styles["Normal"].font.size = Pt(font_size)  # every handout style is based on Normal
     swedish = styles.add_style("Handout Swedish", WD_STYLE_TYPE.PARAGRAPH)
     swedish.base_style = styles["Normal"]
     _language(swedish, "sv-SE")
@@ -137,7 +138,7 @@ def render_docx(document: Document) -> bytes:
     from docx import Document as WordDocument
 
     docx = WordDocument()
-    _styles(docx)
+    _styles(docx, document.font_size)
     _paper(docx, document.paper)
     # What Word's File > Info, a file manager and a search index show as the document's title.
     docx.core_properties.title = document.title.source if document.title else document.input
