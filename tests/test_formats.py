@@ -67,7 +67,7 @@ def test_markdown_structure() -> None:
     )
     assert post.title == "Surdeg"
     assert [(b.kind, b.text) for b in post.blocks] == [
-        ("paragraph", "Ett fett och kursivt ord med länk."),
+        ("paragraph", "Ett fett och kursivt ord med länk (https://x.se)."),  # the address stays, for paper
         ("heading", "Steg"),
         ("list-item", "1. Blanda"),  # an ordered list keeps its numbers, as the plain text of one does
         ("list-item", "2. Vänta"),

@@ -98,15 +98,32 @@ def _front_matter_title(text: str) -> tuple[str | None, str]:
 
 
 def _inline_text(token: Any) -> tuple[str, bool]:
-    """The visible text of an inline token (emphasis markers and link targets removed)."""
+    """The visible text of an inline token, emphasis markers removed.
+
+    A link in prose keeps its web address after its text ("läs [här](https://x.se)" -> "läs här
+    (https://x.se)"): on paper the reader cannot click "här". A paragraph that is nothing but
+    links (a menu, a share row) gets no addresses; cleaning decides about it as a link.
+    """
     parts: list[str] = []
+    addresses: list[int] = []  # the parts that are added addresses
     linked = 0
     in_link = 0
+    targets: list[tuple[str, int]] = []  # (href, where its text starts in parts)
     for child in token.children or []:
         if child.type == "link_open":
             in_link += 1
+            targets.append((str(child.attrGet("href") or ""), len(parts)))
         elif child.type == "link_close":
             in_link -= 1
+            href, start = targets.pop() if targets else ("", len(parts))
+            shown = "".join(parts[start:]).strip()
+            if (
+                re.match(r"https?://", href)
+                and shown
+                and shown.rstrip("/") not in (href.rstrip("/"), href.split("://", 1)[1].rstrip("/"))
+            ):
+                addresses.append(len(parts))
+                parts.append(f" ({href})")
         elif child.type in ("text", "code_inline"):
             parts.append(child.content)
             if in_link:
@@ -115,9 +132,10 @@ def _inline_text(token: Any) -> tuple[str, bool]:
             pass  # alt text describes the picture for those who cannot see it; the handout has no picture
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
-    text = "".join(parts)
-    visible = len(re.sub(r"\s", "", text))
-    return text, bool(visible) and linked >= 0.9 * visible
+    plain = "".join(part for i, part in enumerate(parts) if i not in addresses)
+    visible = len(re.sub(r"\s", "", plain))
+    link_only = bool(visible) and linked >= 0.9 * visible
+    return (plain if link_only else "".join(parts)), link_only
 
 
 def parse_markdown(text: str) -> ParsedPost:
