@@ -341,3 +341,14 @@ def test_the_model_translates_numbers_itself() -> None:
     [result] = translate_faithfully(generator, ["Taiwans historia går tillbaka till 1400-talet, 35 000 år."])
     assert generator.calls[0][0] == ["Taiwans historia går tillbaka till 1400-talet, 35 000 år."]
     assert result.translation == "Taiwan's history goes back to the 15th century, 35,000 years." and result.flags == []
+
+
+def test_the_second_pass_over_flagged_sentences_reports_its_progress() -> None:
+    generator = ScriptedGenerator(["We went home.", "the the the the the the the"], ["It was cold for 3 days."])
+    first: list[tuple[int, int]] = []
+    second: list[tuple[int, int]] = []
+    translate_faithfully(
+        generator, ["Vi gick hem.", "Det var kallt i 3 dagar."], on_progress=lambda d, t: first.append((d, t)),
+        on_retry=lambda d, t: second.append((d, t)),
+    )  # fmt: skip
+    assert second[0] == (0, 1)  # the bar for the second pass shows before it starts

@@ -316,6 +316,7 @@ class Pipeline:
             self.glossary,
             lambda done, total: self.progress("translate", done, total),
             work,
+            lambda done, total: self.progress("retry", done, total),
         )
         seconds = time.perf_counter() - started
         fresh = {key: (r.translation, r.flags) for key, r in zip(missing, results, strict=True)}

@@ -83,6 +83,7 @@ _STAGE_LABELS = {
     "convert translation": "Converting the translation model to CTranslate2 (first use only)",
     "convert summarization": "Converting the summary model to CTranslate2 (first use only)",
     "translate": "Translating sentences",
+    "retry": "Translating flagged sentences again, more carefully",
     "summarize": "Summarizing",
 }
 

@@ -278,8 +278,11 @@ def translate_faithfully(
     glossary: Glossary | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     stats: Stats | None = None,
+    on_retry: Callable[[int, int], None] | None = None,
 ) -> list[Result]:
     """Translate sentences with protected spans and glossary terms kept, and each result checked.
+
+    ``on_progress`` follows the first pass, ``on_retry`` the second one for the flagged sentences.
 
     Retries are counted, with their time, into ``stats`` when given.
     """
@@ -291,7 +294,9 @@ def translate_faithfully(
     if failing and generator.can_decode_safer:
         started = time.perf_counter()
         safer = dict(SAFE_DECODING, num_beams=max(SAFE_MIN_BEAMS, generator.default_beams()))
-        retried = generator.generate([masked[i].text for i in failing], overrides=safer)
+        if on_retry:
+            on_retry(0, len(failing))
+        retried = generator.generate([masked[i].text for i in failing], on_retry, overrides=safer)
         for i, output in zip(failing, retried):
             candidate = _finish(sources[i], masked[i], output)
             if _score(candidate.flags, sources[i], candidate.translation) < _score(

@@ -150,6 +150,8 @@ class Seq2SeqGenerator:
             for batch in plan
         ]
         done = 0
+        if on_progress:
+            on_progress(0, len(piece_ids))  # the bar shows at once, with its clock, before the first batch is done
         # The engine may run several batches at once; results still come back batch by batch, in order.
         for batch, generated in zip(plan, self.engine.generate_batches(requests)):
             self.generated_tokens += sum(len(ids) for ids in generated)
