@@ -423,3 +423,32 @@ def test_pdf_repeats_the_column_header_on_every_page() -> None:
     pages = _pdf_pages(Document(input="p.txt", title=None, paragraphs=paragraphs))
     assert len(pages) >= 3
     assert [page.upper().count("SVENSKA") for page in pages] == [1] * len(pages)
+
+
+def test_docx_gives_each_flagged_sentence_a_footnote_with_its_reason() -> None:
+    import zipfile
+
+    import docx
+
+    paragraphs = [
+        Paragraph([Sentence("Vi gick.", "We went."), Sentence("Vi såg 3 älgar.", "We saw elk.", flags=["number"])]),
+        Paragraph([Sentence("Kort & gott.", "A very long translation of it.", flags=["length"])]),
+        Paragraph([Sentence("Rättad.", "Corrected.", flags=["length"], machine="Wrong.")]),  # checked by a person
+    ]
+    data = bytes(render(Document(input="p.txt", title=None, paragraphs=paragraphs), "docx"))
+    package = zipfile.ZipFile(io.BytesIO(data))
+    notes = ET.fromstring(package.read("word/footnotes.xml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    texts = [
+        "".join(t.text or "" for t in note.iter(f"{w}t")).strip() for note in notes if note.get(f"{w}type") is None
+    ]
+    assert texts == [
+        "a number of the original is missing from the translation, or was changed.",
+        "the translation is much shorter or longer than the original.",
+    ]
+    body = ET.fromstring(package.read("word/document.xml"))
+    assert [r.get(f"{w}id") for r in body.iter(f"{w}footnoteReference")] == ["1", "2"]
+    assert "footnotes+xml" in package.read("[Content_Types].xml").decode()
+    docx.Document(io.BytesIO(data))  # still opens
+    plain = Document(input="p.txt", title=None, paragraphs=[Paragraph([Sentence("Vi gick.", "We went.")])])
+    assert "word/footnotes.xml" not in zipfile.ZipFile(io.BytesIO(bytes(render(plain, "docx")))).namelist()

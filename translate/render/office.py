@@ -93,14 +93,69 @@ def _two_column_table(docx: Any) -> Any:
     return table
 
 
-def _english_runs(docx: Any, target: Any, paragraph: Paragraph, sentences: list[Sentence]) -> None:
-    """The English of some of a paragraph's sentences into a Word paragraph, flagged ones in their style."""
+class _Footnotes:
+    """Word footnotes, which python-docx cannot make: a footnotes part, and a reference run for each note.
+
+    A printed page cannot hover, so each flagged sentence's reason is a footnote on its page.
+    """
+
+    def __init__(self, docx: Any) -> None:
+        self.docx = docx
+        self.notes: list[str] = []
+
+    def reference(self, paragraph: Any, text: str) -> None:
+        from docx.oxml import parse_xml
+
+        self.notes.append(text)
+        paragraph._p.append(
+            parse_xml(
+                f'<w:r {_W_NS}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+                f'<w:footnoteReference w:id="{len(self.notes)}"/></w:r>'
+            )
+        )
+
+    def write(self) -> None:
+        """Add the footnotes part (separators first, as Word expects) when there is a note."""
+        if not self.notes:
+            return
+        from xml.sax.saxutils import escape
+
+        from docx.opc.constants import RELATIONSHIP_TYPE
+        from docx.opc.packuri import PackURI
+        from docx.opc.part import Part
+
+        notes = "".join(
+            f'<w:footnote w:id="{i}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
+            f'<w:r><w:t xml:space="preserve"> {escape(text)}</w:t></w:r></w:p></w:footnote>'
+            for i, text in enumerate(self.notes, 1)
+        )
+        xml = (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {_W_NS}>'
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p>'
+            f"</w:footnote>{notes}</w:footnotes>"
+        )
+        document_part = self.docx.part
+        part = Part(PackURI("/word/footnotes.xml"), FOOTNOTES_CONTENT_TYPE, xml.encode("utf-8"), document_part.package)
+        document_part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+
+
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+FOOTNOTES_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+
+
+def _english_runs(
+    docx: Any, target: Any, paragraph: Paragraph, sentences: list[Sentence], footnotes: _Footnotes
+) -> None:
+    """The English of some of a paragraph's sentences into a Word paragraph, flagged ones in their style
+    and with their reason as a footnote."""
     if _bullet(paragraph, paragraph.translation):
         target.add_run(_bullet(paragraph, paragraph.translation))
     for number, sentence in enumerate(sentences):
         run = target.add_run(("" if number == 0 else " ") + (sentence.translation or ""))
         if sentence.flags and not sentence.revised:  # a sentence a person corrected has been checked
             run.style = docx.styles["Handout Flagged"]
+            footnotes.reference(target, "; ".join(FLAG_EXPLANATIONS.get(f, f) for f in sentence.flags) + ".")
 
 
 def _units(paragraph: Paragraph, label: str, layout: str) -> list[tuple[str, list[Sentence]]]:
@@ -110,7 +165,7 @@ def _units(paragraph: Paragraph, label: str, layout: str) -> list[tuple[str, lis
     return [(f"{label}.{i}", [s]) for i, s in enumerate(paragraph.sentences, 1)]
 
 
-def _pairs(docx: Any, document: Document, paragraphs: list[Paragraph], prefix: str) -> None:
+def _pairs(docx: Any, document: Document, paragraphs: list[Paragraph], prefix: str, footnotes: _Footnotes) -> None:
     """The pairs in the document's layout: a two-column table (paragraphs, sentences) or lines (interlinear)."""
     from docx.shared import Cm
 
@@ -131,7 +186,7 @@ def _pairs(docx: Any, document: Document, paragraphs: list[Paragraph], prefix: s
             if document.hide_english:
                 english.add_run("_" * 40)  # a line to write the English on
             else:
-                _english_runs(docx, english, paragraph, sentences)
+                _english_runs(docx, english, paragraph, sentences, footnotes)
 
 
 def render_docx(document: Document) -> bytes:
@@ -159,10 +214,11 @@ def render_docx(document: Document) -> bytes:
             f"{len(flagged)} translated sentence(s) are highlighted for checking: {'; '.join(reasons)}.",
             style="Handout Note",
         )
-    _pairs(docx, document, document.paragraphs, "§")
+    footnotes = _Footnotes(docx)
+    _pairs(docx, document, document.paragraphs, "§", footnotes)
     if document.comments:
         docx.add_paragraph("Comments", style="Heading 2")
-        _pairs(docx, document, document.comments, "c")
+        _pairs(docx, document, document.comments, "c", footnotes)
     review = document.to_check()
     if review:
         # Word has no hover: the flagged sentences are listed at the end with their reasons.
@@ -184,6 +240,7 @@ def render_docx(document: Document) -> bytes:
     footer = docx.sections[0].footer.paragraphs[0]
     footer.text = footer_text(document, date.today().isoformat())
     footer.style = docx.styles["Handout Note"]
+    footnotes.write()
     buffer = io.BytesIO()
     docx.save(buffer)
     return buffer.getvalue()
