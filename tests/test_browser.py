@@ -57,7 +57,7 @@ def _document(layout: str, hide_english: bool = False) -> Document:
 
 
 def _open(browser: Any, tmp_path: Path, document: Document, width: int) -> None:
-    page = tmp_path / f"{document.layout}-{document.hide_english}.html"
+    page = tmp_path / f"{document.handout.layout}-{document.handout.hide_english}.html"
     page.write_text(str(render(document, "html")), encoding="utf-8")
     browser.set_window_size(width, 900)
     browser.get(page.as_uri())

@@ -147,9 +147,20 @@ def is_output_tree(folder: Path) -> bool:
     return (folder / STATE_FOLDER).is_dir() or (folder / REPORT).is_file()
 
 
-def _is_earlier_handout(file: Path, base: Path) -> bool:
-    """A handout this tool wrote: `translate run`'s POST.handout.FORMAT, or a file in an earlier batch's tree."""
-    return ".handout." in file.name or any(is_output_tree(base / folder) for folder in file.relative_to(base).parents)
+def _earlier_handouts(files: list[Path], base: Path) -> set[Path]:
+    """The handouts this tool wrote among a folder's files: `translate run`'s POST.handout.FORMAT, and the
+    files in an earlier batch's tree (each folder looked at once, however many files it holds)."""
+    trees: dict[Path, bool] = {}
+
+    def in_tree(file: Path) -> bool:
+        for folder in file.relative_to(base).parents:
+            if folder not in trees:
+                trees[folder] = is_output_tree(base / folder)
+            if trees[folder]:
+                return True
+        return False
+
+    return {f for f in files if ".handout." in f.name or in_tree(f)}
 
 
 def collect_inputs(
@@ -185,10 +196,10 @@ def collect_inputs(
                 and f.suffix.lower() in INPUT_SUFFIXES
                 and not any(part.startswith(".") for part in f.relative_to(path).parts)
             ]
-            earlier = [f for f in files if _is_earlier_handout(f, path)]
+            earlier = _earlier_handouts(files, path)
             files = [f for f in files if f not in earlier]
             if skipped is not None:
-                skipped.extend(earlier)
+                skipped.extend(sorted(earlier))
         elif path.is_file():
             base, files = path.parent, [path]
         elif glob.has_magic(argument):

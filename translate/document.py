@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from translate.options import PipelineOptions
+from translate.options import HandoutOptions, PipelineOptions
 
 
 @dataclass
@@ -28,6 +28,11 @@ class Sentence:
         """A person changed the model's translation."""
         return self.machine is not None and self.translation != self.machine
 
+    @property
+    def needs_check(self) -> bool:
+        """The guard flagged it and no person has corrected it since."""
+        return bool(self.flags) and not self.revised
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"source": self.source, "translation": self.translation, "flags": list(self.flags)}
         if self.machine is not None:
@@ -38,6 +43,11 @@ class Sentence:
         if self.revised:
             data["revised"] = True
         return data
+
+
+def citation(label: str, number: int, sentences: int) -> str:
+    """How a class cites sentence ``number`` of a paragraph labelled ``label``: "§3.2", or "§3" when it is alone."""
+    return label if sentences == 1 else f"{label}.{number}"
 
 
 def source_digest(source: str) -> str:
@@ -183,38 +193,28 @@ class Document:
     reading: str | None = None
 
     @property
-    def paper(self) -> str:
-        """The page size its PDF and DOCX handouts are laid out on (HandoutOptions.paper); A4 made without options."""
-        return self.options.handout.paper if self.options is not None else "a4"
-
-    @property
-    def font_size(self) -> float:
-        """The text size in points of its PDF and DOCX handouts (HandoutOptions.font_size)."""
-        return self.options.handout.font_size if self.options is not None else 10.5
-
-    @property
-    def layout(self) -> str:
-        """How its handouts lay the pairs out (HandoutOptions.layout): paragraphs, sentences or interlinear."""
-        return self.options.handout.layout if self.options is not None else "paragraphs"
-
-    @property
-    def hide_english(self) -> bool:
-        """Whether its handouts leave the English empty, as an exercise sheet (HandoutOptions.hide_english)."""
-        return self.options.handout.hide_english if self.options is not None else False
+    def handout(self) -> HandoutOptions:
+        """How its handouts are laid out (paper, font size, layout, hidden English): the options it was
+        made or re-rendered with, else the defaults."""
+        return self.options.handout if self.options is not None else HandoutOptions()
 
     def to_check(self) -> list[tuple[str, str, Sentence]]:
-        """The review list: (anchor, label, sentence) for each flagged sentence no person has revised,
-        labelled as a class would say it ("§3.2": paragraph 3, sentence 2; "title"; "comment 1.1")."""
+        """The review list: (anchor, label, sentence) for each sentence that needs checking, labelled as a
+        class would say it ("§3.2": paragraph 3, sentence 2; "title"; "comment 1.1")."""
         found: list[tuple[str, str, Sentence]] = []
-        groups = [("title", "title", self.title)] if self.title else []
-        groups += [(f"p{i}", f"§{i}", p) for i, p in enumerate(self.paragraphs, 1)]
+        if self.title:
+            found += [("title", "title", s) for s in self.title.sentences if s.needs_check]
+        groups = [(f"p{i}", f"§{i}", p) for i, p in enumerate(self.paragraphs, 1)]
         groups += [(f"c{i}", f"comment {i}", p) for i, p in enumerate(self.comments or [], 1)]
         for anchor, label, paragraph in groups:
             for number, sentence in enumerate(paragraph.sentences, 1):
-                if sentence.flags and not sentence.revised:
-                    numbered = label if label == "title" or len(paragraph.sentences) == 1 else f"{label}.{number}"
-                    found.append((anchor if anchor == "title" else f"{anchor}-{number}", numbered, sentence))
+                if sentence.needs_check:
+                    found.append((f"{anchor}-{number}", citation(label, number, len(paragraph.sentences)), sentence))
         return found
+
+    def revised_count(self) -> int:
+        """How many sentences a person corrected."""
+        return sum(s.revised for s in self.all_sentences())
 
     def all_paragraphs(self) -> list[Paragraph]:
         """Title, body and kept comments, in reading order."""

@@ -179,22 +179,23 @@ def document_from_xliff(content: bytes, where: str) -> Document:
     return document
 
 
+def _text(element: Any, path: str, ns: dict[str, str]) -> str | None:
+    """The text of the child at ``path`` (inline markup a CAT tool added included), None when there is none."""
+    child = element.find(path, ns) if element is not None else None
+    return "".join(child.itertext()) if child is not None else None
+
+
 def _xliff_sentence(unit: Any, ns: dict[str, str], where: str) -> Sentence:
     segments = unit.findall("x:segment", ns)
     if len(segments) != 1:
         raise InputError(f"{where}: expected one <segment>, found {len(segments)} (was it split or joined?).")
-    source = (
-        "".join(segments[0].find("x:source", ns).itertext()) if segments[0].find("x:source", ns) is not None else ""
-    )
-    target_element = segments[0].find("x:target", ns)
-    target = "".join(target_element.itertext()) if target_element is not None else None
+    source = _text(segments[0], "x:source", ns) or ""
+    target = _text(segments[0], "x:target", ns)
     match = unit.find("mtc:matches/mtc:match", ns)
-    machine = None
-    if match is not None:
-        machine = "".join(match.find("x:target", ns).itertext()) if match.find("x:target", ns) is not None else None
-        original = "".join(match.find("x:source", ns).itertext()) if match.find("x:source", ns) is not None else None
-        if original is not None and original != source:
-            raise _changed_source(where, source)
+    machine = _text(match, "x:target", ns)
+    original = _text(match, "x:source", ns)
+    if original is not None and original != source:
+        raise _changed_source(where, source)
     note = unit.findtext("x:notes/x:note[@category='fidelity']", default="", namespaces=ns)
     # The note says each flag's explanation (render_xliff); the flags are read back from them.
     flags = [flag for flag, explanation in FLAG_EXPLANATIONS.items() if explanation in note]

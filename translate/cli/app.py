@@ -252,7 +252,7 @@ def render_handout(
             raise OutputError(f"Refusing to write the handout over the file it was rendered from, {edited}; give -o.")
         written = write_atomic(target, content)
         if not quiet:
-            revised = sum(s.revised for s in document.all_sentences())
+            revised = document.revised_count()
             typer.echo(f"Wrote {written} ({revised} sentence{'s' if revised != 1 else ''} revised by hand)", err=True)
 
 

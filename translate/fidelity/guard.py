@@ -196,6 +196,12 @@ FLAG_EXPLANATIONS = {
     "unreadable": "the model wrote characters that are not text (control characters, U+FFFD), which were removed",
 }
 
+
+def explain(flags: list[str]) -> str:
+    """What a sentence's flags mean, in one line for a note, a footnote or a hover."""
+    return "; ".join(FLAG_EXPLANATIONS.get(flag, flag) for flag in flags)
+
+
 # What no handout can hold: control characters but tab and line breaks, U+FFFD (a decoder's
 # "unreadable"), noncharacters and lone surrogates. DOCX refuses them outright, XML formats
 # become ill-formed, and HTML shows boxes.

@@ -92,7 +92,7 @@ def load_failure_message(spec: ModelSpec, error: Exception, no_network: bool = F
     if spec.kind == "summarization":
         how += "; or use --summarizer extractive, which needs no model"
     # A name models.yaml knows is spelled right; one it does not may be a typo of a hub id.
-    typo = "Check the name for typos; " if spec.name == spec.hub_id else ""
+    advice = f"Check the name for typos; {how}" if spec.name == spec.hub_id else how[0].upper() + how[1:]
     also = (
         " The summary model is downloaded the same way on its first use (the default, distilbart-cnn, is about "
         "1.2 GB): add --summarizer extractive to work without it."
@@ -102,7 +102,7 @@ def load_failure_message(spec: ModelSpec, error: Exception, no_network: bool = F
     return (
         f"Could not load the {spec.kind} model '{spec.name}' (Hugging Face id {spec.hub_id}"
         f"{', revision ' + spec.revision if spec.revision else ''}): {detail}. "
-        f"{typo}{how[0].upper() + how[1:] if not typo else how}. To work fully offline, download the model folder "
+        f"{advice}. To work fully offline, download the model folder "
         "elsewhere and pass it with --model PATH (or --summarizer PATH), or set 'path:' for it in models.yaml."
         f"{also}"
     )

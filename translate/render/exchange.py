@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 
 from translate.document import Document, Paragraph, Sentence
-from translate.fidelity.guard import FLAG_EXPLANATIONS
+from translate.fidelity.guard import explain
 from translate.version import __version__
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -37,10 +37,6 @@ def _units(document: Document) -> Iterator[tuple[str, str, Paragraph, list[tuple
         yield group_id, name, paragraph, [(f"{group_id}-s{i}", s) for i, s in enumerate(paragraph.sentences, 1)]
 
 
-def _why(sentence: Sentence) -> str:
-    return "; ".join(FLAG_EXPLANATIONS.get(flag, flag) for flag in sentence.flags)
-
-
 def render_tmx(document: Document) -> str:
     tmx = ET.Element("tmx", version="1.4")
     header = {
@@ -58,7 +54,7 @@ def render_tmx(document: Document) -> str:
         for unit_id, sentence in sentences:
             tu = ET.SubElement(body, "tu", tuid=unit_id)
             if sentence.flags:
-                ET.SubElement(tu, "note").text = f"Check this translation: {_why(sentence)}."
+                ET.SubElement(tu, "note").text = f"Check this translation: {explain(sentence.flags)}."
             ET.SubElement(tu, "prop", type="x-document").text = document.input
             ET.SubElement(tu, "prop", type="x-paragraph").text = name
             for lang, text in (("sv", sentence.source), ("en", sentence.translation or "")):
@@ -92,7 +88,9 @@ def render_xliff(document: Document) -> str:
                 ET.SubElement(match, q("target")).text = sentence.machine
             if sentence.flags:
                 notes = ET.SubElement(unit, q("notes"))
-                ET.SubElement(notes, q("note"), category="fidelity").text = f"Check this translation: {_why(sentence)}."
+                ET.SubElement(
+                    notes, q("note"), category="fidelity"
+                ).text = f"Check this translation: {explain(sentence.flags)}."
             state = "reviewed" if sentence.revised else "translated"
             segment = ET.SubElement(unit, q("segment"), id=f"{unit_id}-seg", state=state)
             ET.SubElement(segment, q("source")).text = sentence.source

@@ -17,7 +17,7 @@ def footer_text(document: Document, today: str) -> str:
         parts.append(", ".join(f"{key} {value}" for key, value in document.settings.items()))
     if document.summary:
         parts.append(f"summary: {document.summary.method} ({document.summary.model})")
-    revised = sum(s.revised for s in document.all_sentences())
+    revised = document.revised_count()
     if revised:
         parts.append(f"{revised} sentence{'s' if revised != 1 else ''} of the translation revised by hand")
     return " · ".join(parts)

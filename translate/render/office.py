@@ -12,8 +12,8 @@ import io
 from datetime import date
 from typing import Any
 
-from translate.document import Document, Paragraph, Sentence
-from translate.fidelity.guard import FLAG_EXPLANATIONS
+from translate.document import Document, Paragraph, Sentence, citation
+from translate.fidelity.guard import FLAG_EXPLANATIONS, explain
 from translate.render.footer import footer_text
 from translate.render.templated import has_list_marker
 
@@ -149,29 +149,31 @@ def _english_runs(
 ) -> None:
     """The English of some of a paragraph's sentences into a Word paragraph, flagged ones in their style
     and with their reason as a footnote."""
-    if _bullet(paragraph, paragraph.translation):
-        target.add_run(_bullet(paragraph, paragraph.translation))
+    bullet = _bullet(paragraph, paragraph.translation)
+    if bullet:
+        target.add_run(bullet)
     for number, sentence in enumerate(sentences):
         run = target.add_run(("" if number == 0 else " ") + (sentence.translation or ""))
-        if sentence.flags and not sentence.revised:  # a sentence a person corrected has been checked
+        if sentence.needs_check:
             run.style = docx.styles["Handout Flagged"]
-            footnotes.reference(target, "; ".join(FLAG_EXPLANATIONS.get(f, f) for f in sentence.flags) + ".")
+            footnotes.reference(target, explain(sentence.flags) + ".")
 
 
 def _units(paragraph: Paragraph, label: str, layout: str) -> list[tuple[str, list[Sentence]]]:
     """(number, sentences) per row: the paragraph whole, or each sentence numbered "§3.2"."""
-    if layout == "paragraphs" or paragraph.kind == "code" or len(paragraph.sentences) == 1:
+    if layout == "paragraphs" or paragraph.kind == "code":
         return [(label, paragraph.sentences)]
-    return [(f"{label}.{i}", [s]) for i, s in enumerate(paragraph.sentences, 1)]
+    return [(citation(label, i, len(paragraph.sentences)), [s]) for i, s in enumerate(paragraph.sentences, 1)]
 
 
 def _pairs(docx: Any, document: Document, paragraphs: list[Paragraph], prefix: str, footnotes: _Footnotes) -> None:
     """The pairs in the document's layout: a two-column table (paragraphs, sentences) or lines (interlinear)."""
     from docx.shared import Cm
 
-    table = _two_column_table(docx) if document.layout != "interlinear" else None
+    layout = document.handout.layout
+    table = _two_column_table(docx) if layout != "interlinear" else None
     for index, paragraph in enumerate(paragraphs, 1):
-        for number, sentences in _units(paragraph, f"{prefix}{index}", document.layout):
+        for number, sentences in _units(paragraph, f"{prefix}{index}", layout):
             source = " ".join(s.source for s in sentences)
             if table is not None:
                 swedish_cell, english_cell = table.add_row().cells
@@ -183,7 +185,7 @@ def _pairs(docx: Any, document: Document, paragraphs: list[Paragraph], prefix: s
             swedish.add_run(f"{number} ").bold = True
             swedish.add_run(_bullet(paragraph, source) + source)
             english.style = docx.styles["Handout English"]
-            if document.hide_english:
+            if document.handout.hide_english:
                 english.add_run("_" * 40)  # a line to write the English on
             else:
                 _english_runs(docx, english, paragraph, sentences, footnotes)
@@ -193,8 +195,8 @@ def render_docx(document: Document) -> bytes:
     from docx import Document as WordDocument
 
     docx = WordDocument()
-    _styles(docx, document.font_size)
-    _paper(docx, document.paper)
+    _styles(docx, document.handout.font_size)
+    _paper(docx, document.handout.paper)
     # What Word's File > Info, a file manager and a search index show as the document's title.
     docx.core_properties.title = document.title.source if document.title else document.input
     docx.core_properties.subject = "Swedish-English handout"
@@ -207,7 +209,7 @@ def render_docx(document: Document) -> bytes:
     if document.summary:
         docx.add_paragraph("Summary", style="Heading 2")
         docx.add_paragraph(document.summary.text, style="Handout Summary")
-    flagged = [s for s in document.all_sentences() if s.flags and not s.revised]
+    flagged = [s for s in document.all_sentences() if s.needs_check]
     if flagged:
         reasons = sorted({FLAG_EXPLANATIONS.get(f, f) for s in flagged for f in s.flags})
         docx.add_paragraph(
@@ -227,7 +229,7 @@ def render_docx(document: Document) -> bytes:
             item = docx.add_paragraph(style="List Number")
             item.add_run(f"{label} ").bold = True
             item.add_run(sentence.translation or "")
-            item.add_run(" (" + "; ".join(FLAG_EXPLANATIONS.get(f, f) for f in sentence.flags) + ")").italic = True
+            item.add_run(f" ({explain(sentence.flags)})").italic = True
     if document.vocabulary:
         docx.add_paragraph("Vocabulary", style="Heading 2")
         table = _two_column_table(docx)

@@ -27,10 +27,10 @@ def render_pdf(document: Document) -> bytes:
     from weasyprint import CSS, HTML
 
     # The HTML's print CSS leaves the size to the printer's paper; a PDF has to choose one.
-    size = {"a4": "A4", "letter": "letter"}[document.paper]
+    size = {"a4": "A4", "letter": "letter"}[document.handout.paper]
     page = render_html(document)
-    css = f"@page {{ size: {size}; }} body {{ font-size: {document.font_size:g}pt; }}"
-    if document.layout != "interlinear":
+    css = f"@page {{ size: {size}; }} body {{ font-size: {document.handout.font_size:g}pt; }}"
+    if document.handout.layout != "interlinear":
         # A copy of the column header runs in the top margin of every page after the first, where
         # the pairs go on without it (WeasyPrint's running elements; a browser never sees this copy).
         page = page.replace("<main>", f"<main>{RUNNING_HEADER}", 1)

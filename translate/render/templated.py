@@ -10,8 +10,8 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from translate.document import Document
-from translate.fidelity.guard import FLAG_EXPLANATIONS
+from translate.document import Document, citation
+from translate.fidelity.guard import explain
 from translate.render.footer import footer_text
 from translate.text.blocks import LIST_ITEM
 
@@ -30,6 +30,8 @@ def _environment():  # type: ignore[no-untyped-def]
         keep_trailing_newline=True,
     )
     environment.filters["linkify"] = linkify
+    environment.filters["explain"] = explain
+    environment.globals["citation"] = citation
     # A list item that carries its own marker ("- 50 g jäst", "1. Smält smöret") gets no second one.
     environment.tests["marked"] = has_list_marker
     return environment
@@ -64,7 +66,6 @@ def _context(document: Document) -> dict[str, Any]:
         "doc": document,
         "today": today,
         "footer": footer_text(document, today),
-        "flag_explanations": FLAG_EXPLANATIONS,
     }
 
 

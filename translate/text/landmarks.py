@@ -90,9 +90,12 @@ def _link_chars(element: Any) -> int:
     return sum(len(a.text_content().strip()) for a in element.xpath(".//a[@href]"))
 
 
-def _fact_box(element: Any) -> bool:
+_FACT_BOX = re.compile(r"fakta|fact", re.IGNORECASE)
+
+
+def is_fact_box(element: Any) -> bool:
     """Fact boxes ("Fakta: ...") sit in <aside> like "read also" links, but they are the article's."""
-    return bool(re.search(r"fakta|fact", f"{element.get('class', '')} {element.get('id', '')}", re.IGNORECASE))
+    return bool(_FACT_BOX.search(f"{element.get('class', '')} {element.get('id', '')}"))
 
 
 def _skipped(element: Any, inside_content: bool) -> bool:
@@ -109,7 +112,7 @@ def _skipped(element: Any, inside_content: bool) -> bool:
     if tag == "header":
         return not inside_content  # the site's banner; an article's own header holds its title
     if tag == "aside":
-        if _figure_aside(element) or _fact_box(element):
+        if _figure_aside(element) or is_fact_box(element):
             return False
         # Inside the content an aside is the post's own info card; a list of teasers is links.
         total = len(element.text_content().strip())

@@ -16,6 +16,7 @@ from translate.errors import InputError
 from translate.options import INPUT_FORMATS
 from translate.options import InputFormat as Format
 from translate.text.blocks import Block, Kind, blocks_from_text, squash_whitespace
+from translate.text.landmarks import is_fact_box, read_landmark
 
 _EXTENSIONS: dict[str, Format] = {
     ".txt": "txt",
@@ -243,8 +244,6 @@ def _xml_blocks(body: Any) -> list[Block]:
     return blocks
 
 
-# Fact boxes ("Fakta: ...") sit in <aside> like "read also" links, but they are the article's.
-_FACT_BOX = re.compile(r"fakta|fact", re.IGNORECASE)
 # The page's own content region is read instead of trafilatura's choice unless it holds less
 # than this share of trafilatura's words (a <main> around a part of the page only). On the
 # development pages the landmark reading held 1.0-1.9 times trafilatura's words and was never
@@ -268,7 +267,7 @@ def _keep_fact_boxes(tree: Any) -> Any:
 
     tree = copy.deepcopy(tree)
     for aside in tree.iter("aside"):
-        if _FACT_BOX.search(f"{aside.get('class', '')} {aside.get('id', '')}"):
+        if is_fact_box(aside):
             aside.tag = "div"
     return tree
 
@@ -280,8 +279,6 @@ def _word_count(blocks: list[Block]) -> int:
 def parse_html(text: str) -> ParsedPost:
     """Two readings of the page, trafilatura's and its own landmarks', and the one the rule above picks."""
     import trafilatura
-
-    from translate.text.landmarks import read_landmark
 
     tree = _page_tree(text)
     extracted = trafilatura.bare_extraction(
