@@ -77,7 +77,7 @@ def force_real_lengths(generator: Any, lengths: dict[tuple[int, ...], int]) -> d
     original = engine.generate_batches
     seen = {"known": 0, "estimated": 0}
 
-    def generate_batches(requests: list[Any]) -> Iterator[list[list[int]]]:
+    def generate_batches(requests: list[Any]) -> Iterator[tuple[int, list[list[int]]]]:
         forced = []
         for inputs, settings in requests:
             wanted = []

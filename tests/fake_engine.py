@@ -78,9 +78,12 @@ class FakeEngine:
         cap = settings.get("max_new_tokens") or 10_000
         return [self.tokenizer(self._translate(text)).input_ids[:cap] for text in texts]
 
-    def generate_batches(self, requests: list[tuple[list[list[int]], dict[str, Any]]]) -> Iterator[list[list[int]]]:
-        for inputs, settings in requests:
-            yield self.generate(inputs, settings)
+    def generate_batches(
+        self, requests: list[tuple[list[list[int]], dict[str, Any]]]
+    ) -> Iterator[tuple[int, list[list[int]]]]:
+        # Last first: callers must place each batch by its position, not by the order it comes back in.
+        for position in reversed(range(len(requests))):
+            yield position, self.generate(*requests[position])
 
 
 def load_fake(spec: Any, options: Any, on_convert: Any = None) -> tuple[FakeTokenizer, FakeEngine]:

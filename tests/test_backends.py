@@ -237,3 +237,60 @@ def test_progress_says_when_a_model_is_being_converted(tiny_marian: Path, tmp_pa
         assert (("convert translation", 0, 1) in stages) is expected
         assert (("convert translation", 1, 1) in stages) is expected
         assert ("load translation", 1, 1) in stages
+
+
+def test_ctrl_c_acts_at_once_while_ctranslate2_is_busy() -> None:
+    """A thread blocked in a native result() would see the interrupt only when its batch is done."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from translate.models.engines import _as_finished
+
+    class NeverDone:
+        def done(self) -> bool:
+            return False
+
+    timer = threading.Timer(0.2, lambda: os.kill(os.getpid(), signal.SIGINT))
+    started = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        list(_as_finished({0: [NeverDone()]}))
+    timer.join()
+    assert time.perf_counter() - started < 2
+
+
+def test_the_entry_point_leaves_at_once_after_ctrl_c(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the interrupt's message, the process ends without waiting for the engine's queued native batches;
+    any other ending is left to the interpreter as usual."""
+    import importlib
+
+    cli_app = importlib.import_module("translate.cli.app")  # the module; translate.cli.app is the Typer object
+    left: list[int] = []
+    monkeypatch.setattr(cli_app, "leave_now", left.append)
+    for code in (130, 0, 2):
+
+        def ending(code: int = code) -> None:
+            raise SystemExit(code)
+
+        monkeypatch.setattr(cli_app, "app", ending)
+        with pytest.raises(SystemExit):
+            cli_app.main()
+    assert left == [130]
+
+
+def test_ctranslate2_batches_come_back_as_they_finish() -> None:
+    """Progress follows the work: a short batch finished early is reported before a long one queued first."""
+    from translate.models.engines import _as_finished
+
+    class Result:
+        def __init__(self, ready_after: int) -> None:
+            self.polls = ready_after
+
+        def done(self) -> bool:
+            self.polls -= 1
+            return self.polls < 0
+
+    order = [position for position, _ in _as_finished({0: [Result(5), Result(1)], 1: [Result(0)], 2: [Result(2)]})]
+    assert order == [1, 2, 0]

@@ -309,3 +309,59 @@ def test_a_format_that_cannot_be_made_here_is_found_before_any_post_is_translate
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.html"))
     single = cli("run", posts / "inlagg-01.txt", "--config", fake_config, "-s", "none", "-o", tmp_path / "x.pdf")
     assert single.exit_code == 3 and "PDF handouts need WeasyPrint." in single.stderr
+
+
+def test_batch_progress_only_moves_forward_and_ends_full(
+    posts: Path, tmp_path: Path, fake_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Across rounds, and while a round's handouts are written, the sentence count never goes back."""
+    import translate.batch as batch
+    from translate import MemoryOptions, ModelOptions, PipelineOptions
+
+    monkeypatch.setattr(batch, "FILES_PER_ROUND", 4)  # 30 posts: eight rounds
+    seen: list[tuple[int, int, int, int]] = []
+    stages: list[str] = []
+    pipeline = PipelineOptions(models=ModelOptions(summarizer="none", config=fake_config))
+    options = BatchOptions(tmp_path / "out", memory=MemoryOptions(enabled=False), pipeline=pipeline)
+    batch.run_batch(
+        collect_inputs([str(posts)]), options, lambda *counts: seen.append(counts), lambda s, d, t: stages.append(s)
+    )
+    files = [entry[0] for entry in seen]
+    sentences = [entry[2] for entry in seen]
+    assert files == sorted(files) and sentences == sorted(sentences), seen
+    assert len(set(sentences)) > 8  # it moved within rounds, not only at their ends
+    last = seen[-1]
+    assert last[0] == last[1] == 32 and last[2] == last[3] > 0
+    assert stages[0] == "load translation" and "translate" in stages
+
+
+def test_the_batch_bar_counts_time_left_from_when_translating_began(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Model loading is named while it lasts and not counted in the rate; the retry pass is named too."""
+    import io
+
+    from rich.console import Console
+    from rich.progress import Progress, TextColumn
+
+    from translate.cli import display
+
+    clock = [100.0]
+    monkeypatch.setattr(display.time, "perf_counter", lambda: clock[0])
+    with Progress(TextColumn("{task.description}"), console=Console(file=io.StringIO())) as progress:
+        bar = display.BatchBar(progress)
+        task = progress.tasks[0]
+        bar.update(0, 10, 0, 1000)
+        bar.stage("load translation", 0, 1)
+        assert task.description == "Loading translation model"
+        clock[0] += 60  # a minute of loading
+        bar.stage("load translation", 1, 1)
+        bar.stage("translate", 0, 100)
+        assert task.description == "0/10 files"
+        clock[0] += 10
+        bar.update(1, 10, 100, 1000)  # 100 sentences in 10 s: 900 more take 90 s
+        assert task.fields["rate"] == ", 10.0/s" and task.fields["left"] == "about 2 min left"
+        bar.stage("retry", 3, 7)
+        assert task.description == "1/10 files, 3/7 flagged again"
+        bar.stage("retry", 7, 7)
+        clock[0] += 90
+        bar.update(10, 10, 1000, 1000)
+        assert task.description == "10/10 files" and task.fields["left"] == ""

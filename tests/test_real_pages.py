@@ -180,6 +180,23 @@ def test_links_are_marked_by_where_they_point() -> None:
     assert all(b.link_only for b in _landmark("<main><p><a href='/a'>A</a></p><p><a href='#b'>B</a></p></main>").blocks)
 
 
+def test_links_in_prose_keep_where_they_lead_and_menus_do_not() -> None:
+    """Paper cannot be clicked: "läs mer här" says nothing without its address. Only addresses a reader of the
+    handout can open are added, and none where the text already spells out the address."""
+    landmark = _landmark(
+        "<main><h2><a href='https://x.se/del'>Rubrik med länk</a></h2>"
+        "<p>Läs mer <a href='https://x.se/a'>här</a> och på <a href='https://x.se'>x.se</a>, "
+        "<a href='/relativ'>relativt</a> eller <a href='mailto:a@x.se'>mejla</a>.</p>"
+        "<ul><li><a href='https://x.se/hem'>Hem</a></li></ul></main>"
+    )
+    assert [b.text for b in landmark.blocks] == [
+        "Rubrik med länk",
+        "Läs mer här (https://x.se/a) och på x.se, relativt eller mejla.",
+        "Hem",
+    ]
+    assert landmark.blocks[2].link_only
+
+
 def test_cells_list_items_and_run_in_labels_keep_their_boundaries() -> None:
     landmark = _landmark(
         "<main><table><tr><td><p>Första.</p><p>Andra.</p></td></tr></table>"

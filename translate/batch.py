@@ -472,20 +472,22 @@ def run_batch(
                 except HandoutError as error:  # changed or removed since the first pass
                     results[prepared.position] = FileResult(prepared.item.name, [], "failed", str(error))
                     files_done += 1
+                    total_sentences -= prepared.sentences  # the bar still ends full
             documents = [p.document for p in batch if p.document is not None]
             if not documents:
                 continue
-            round_sentences = sum(len(d.all_sentences()) for d in documents)
+            # The survey's counts, which the total is made of (a round's own may differ by a title).
+            round_sentences = sum(p.sentences for p in batch)
             # The first round also loads the models, before any work: a missing summarizer fails in seconds.
             hits = pipeline.process_many(documents)
+            # Counted as translated now, before the handouts are written, so the count never goes back.
+            sentences_done += round_sentences
+            round_sentences = 0
             for prepared, hit in zip(batch, hits, strict=True):
                 results[prepared.position] = _finish(prepared, hit, options, settings)
                 prepared.document = None  # written: free it
                 files_done += 1
                 tell()
-            sentences_done += round_sentences
-            round_sentences = 0
-            tell()
     finally:
         report = BatchReport([r for r in results if r is not None], time.perf_counter() - started)
         write_atomic(report_path(options), json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")

@@ -16,8 +16,10 @@ from typing import Annotated, Optional
 import typer
 
 from translate.cli.display import (
+    INTERRUPTED,
     batch_progress,
     configure_process,
+    leave_now,
     log_to_stderr,
     render_scores,
     report_batch,
@@ -167,8 +169,8 @@ def batch(
                 f"(e.g. {earlier[0]}); they are not posts.",
                 err=True,
             )
-        with batch_progress(_shows_progress(quiet)) as progress:
-            report = run_batch(found, batch_options, progress)
+        with batch_progress(_shows_progress(quiet)) as bar:
+            report = run_batch(found, batch_options, bar.update if bar else None, bar.stage if bar else None)
         if not quiet:
             report_batch(report, report_path(batch_options))
         if report.count("failed"):
@@ -533,4 +535,9 @@ def _main(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as ending:
+        if ending.code == INTERRUPTED:
+            leave_now(INTERRUPTED)
+        raise

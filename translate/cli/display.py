@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -47,6 +47,22 @@ def log_to_stderr() -> None:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
 
 
+# The exit code after Ctrl-C (128 + SIGINT), as shells report it.
+INTERRUPTED = 130
+
+
+def leave_now(code: int) -> None:
+    """End the process without waiting for the engine's native worker threads: after Ctrl-C they would finish
+    every batch still queued before the interpreter could exit. Everything of ours is written or removed by then
+    (outputs are atomic, the batch report is written on the way out), so only our own streams need flushing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 def error(message: str) -> None:
     typer.secho(message, err=True, fg=typer.colors.RED)
 
@@ -63,7 +79,7 @@ def user_errors(debug: bool, interrupted: str = "Interrupted; nothing was writte
         raise typer.Exit(failure.exit_code) from None
     except KeyboardInterrupt:
         error(interrupted)
-        raise typer.Exit(130) from None
+        raise typer.Exit(INTERRUPTED) from None
     except (typer.Exit, typer.Abort):
         raise
     except BrokenPipeError:
@@ -124,39 +140,85 @@ def stage_progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | 
         yield update
 
 
+class BatchBar:
+    """One bar over the whole batch: sentences translated, files done beside it, the rate and the time left.
+
+    The time left is the whole run's average, counted from when translating began (model loading excluded, it
+    happens once): a batch translates in rounds of files, so a window over the last seconds would see a round's
+    burst, then the pause while its handouts are written, and swing between "1 s" and "an hour".
+    """
+
+    def __init__(self, bar: Any) -> None:
+        self.bar = bar
+        self.task = bar.add_task("Reading the posts", total=None, rate="", left="")
+        self.files = ""
+        self.translating_since: float | None = None
+        self.done_at_start = 0
+        self.loading: str | None = None  # a model loading, or the second pass over flagged sentences
+
+    def update(self, files_done: int, files_total: int, sentences_done: int, sentences_total: int) -> None:
+        now = time.perf_counter()
+        self.files = f"{files_done}/{files_total} files"
+        rate = left = ""
+        if self.translating_since is not None:
+            elapsed = now - self.translating_since
+            translated = sentences_done - self.done_at_start
+            if elapsed > 2 and translated > 0:
+                per_second = translated / elapsed
+                rate = f", {per_second:.1f}/s"
+                if sentences_done < sentences_total:
+                    left = f"about {_duration((sentences_total - sentences_done) / per_second)} left"
+        self.bar.update(
+            self.task,
+            description=self.loading or self.files,
+            completed=sentences_done,
+            total=sentences_total,
+            rate=rate,
+            left=left,
+        )
+
+    def stage(self, stage: str, done: int, total: int) -> None:
+        """The pipeline's own stages: model loading is named while it lasts; translating starts the clock."""
+        if stage.startswith(("load ", "convert ")):
+            self.loading = _STAGE_LABELS.get(stage, stage) if done < total else None
+            self.bar.update(self.task, description=self.loading or self.files)
+        elif stage == "translate" and self.translating_since is None:
+            self.loading = None
+            self.translating_since = time.perf_counter()
+            self.done_at_start = int(self.bar.tasks[0].completed)
+        elif stage == "retry" and total:
+            # Sentences the first pass flagged, translated again: the count stays, the words say what is going on.
+            self.loading = f"{self.files}, {done}/{total} flagged again" if done < total else None
+            self.bar.update(self.task, description=self.loading or self.files)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 3600:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 @contextmanager
-def batch_progress(enabled: bool) -> Iterator[Callable[[int, int, int, int], None] | None]:
-    """One bar over the whole batch: sentences translated, with files done beside it, rate and ETA."""
+def batch_progress(enabled: bool) -> Iterator[BatchBar | None]:
+    """The batch's bar on stderr, or None when progress is not shown."""
     if not enabled:
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("sentences, {task.fields[rate]}"),
-        TimeRemainingColumn(),
+        TextColumn("sentences{task.fields[rate]}"),
+        TextColumn("{task.fields[left]}"),
         console=Console(stderr=True),
         transient=True,
-    ) as bar:
-        task = bar.add_task("Translating", total=None, rate="")
-        started = time.perf_counter()
-
-        def update(files_done: int, files_total: int, sentences_done: int, sentences_total: int) -> None:
-            elapsed = time.perf_counter() - started
-            rate = f"{sentences_done / elapsed:.1f}/s" if elapsed > 1 and sentences_done else ""
-            bar.update(
-                task,
-                description=f"{files_done}/{files_total} files",
-                completed=sentences_done,
-                total=sentences_total,
-                rate=rate,
-            )
-
-        yield update
+    ) as progress:
+        yield BatchBar(progress)
 
 
 def report_batch(report: BatchReport, where: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,8 +40,11 @@ class Engine(Protocol):
         """Output ids per input (the decoder start token left out, end-of-sentence kept)."""
         ...
 
-    def generate_batches(self, requests: list[Batch]) -> Iterator[list[list[int]]]:
-        """generate() for each (inputs, settings) batch, yielded in order; may run batches concurrently."""
+    def generate_batches(self, requests: list[Batch]) -> Iterator[tuple[int, list[list[int]]]]:
+        """generate() for each (inputs, settings) batch, as (its position in requests, its outputs) when it is done.
+
+        An engine may run batches concurrently and yield them as they finish, in any order (progress moves with
+        the work, not with the slowest batch)."""
         ...
 
 
@@ -112,9 +116,9 @@ class TorchEngine:
         # The first position is the decoder start token; padding fills rows that ended early.
         return [[t for t in row if t != self.pad_token_id] for row in generated[:, 1:].tolist()]
 
-    def generate_batches(self, requests: list[Batch]) -> Iterator[list[list[int]]]:
-        for inputs, settings in requests:
-            yield self.generate(inputs, settings)
+    def generate_batches(self, requests: list[Batch]) -> Iterator[tuple[int, list[list[int]]]]:
+        for position, (inputs, settings) in enumerate(requests):
+            yield position, self.generate(inputs, settings)
 
 
 @contextmanager
@@ -210,7 +214,7 @@ class CTranslate2Engine:
         }
 
     def generate(self, inputs: list[list[int]], settings: dict[str, Any]) -> list[list[int]]:
-        return next(self.generate_batches([(inputs, settings)]))
+        return next(self.generate_batches([(inputs, settings)]))[1]
 
     def _submit(self, inputs: list[list[int]], settings: dict[str, Any]) -> list[Any]:
         tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in inputs]
@@ -220,11 +224,29 @@ class CTranslate2Engine:
             )
         )
 
-    def generate_batches(self, requests: list[Batch]) -> Iterator[list[list[int]]]:
+    def generate_batches(self, requests: list[Batch]) -> Iterator[tuple[int, list[list[int]]]]:
         # All batches are queued at once, so each of the translator's workers always has one to run.
-        pending = [self._submit(inputs, settings) for inputs, settings in requests]
-        for results in pending:
-            yield [self.tokenizer.convert_tokens_to_ids(r.result().hypotheses[0]) for r in results]
+        pending = dict(enumerate(self._submit(inputs, settings) for inputs, settings in requests))
+        for position, results in _as_finished(pending):
+            yield position, [self.tokenizer.convert_tokens_to_ids(r.result().hypotheses[0]) for r in results]
+
+
+# How often a wait for CTranslate2 looks up: short enough that Ctrl-C acts at once, long enough to cost nothing.
+_POLL_SECONDS = 0.02
+
+
+def _as_finished(pending: dict[int, list[Any]]) -> Iterator[tuple[int, list[Any]]]:
+    """Each batch of asynchronous results once all of them are done, in the order they finish.
+
+    The wait is short sleeps, not a blocking result(): a thread blocked inside native code sees no
+    KeyboardInterrupt until that whole batch is done (seconds on a long one), a sleeping one at once.
+    """
+    while pending:
+        finished = [position for position, results in pending.items() if all(r.done() for r in results)]
+        if not finished:
+            time.sleep(_POLL_SECONDS)
+        for position in finished:
+            yield position, pending.pop(position)
 
 
 def thread_layout(threads: int) -> tuple[int, int]:

@@ -152,8 +152,9 @@ class Seq2SeqGenerator:
         done = 0
         if on_progress:
             on_progress(0, len(piece_ids))  # the bar shows at once, with its clock, before the first batch is done
-        # The engine may run several batches at once; results still come back batch by batch, in order.
-        for batch, generated in zip(plan, self.engine.generate_batches(requests)):
+        # The engine may run several batches at once; each comes back when it is done, in any order.
+        for position, generated in self.engine.generate_batches(requests):
+            batch = plan[position]
             self.generated_tokens += sum(len(ids) for ids in generated)
             decoded = self.tokenizer.batch_decode(generated, skip_special_tokens=True)
             for index, text in zip(batch, decoded):

@@ -39,6 +39,19 @@ class Block:
     markup_reason: str | None = None
 
 
+def link_address(shown: str, href: str) -> str | None:
+    """What follows a link's text in prose so that paper keeps where it leads (" (https://x.se)"), or None: for
+    an address the reader could not open (relative, mailto:, in-page), and where the text is an address itself
+    ("dans.se/shop" may lead to dans.se/shop/?lang=sv, but the reader can type what is printed)."""
+    shown = shown.strip()
+    if not shown or not re.match(r"https?://\S+$", href) or _WEB_ADDRESS.fullmatch(shown):
+        return None
+    return f" ({href})"
+
+
+_WEB_ADDRESS = re.compile(r"(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?:[/?#]\S*)?", re.IGNORECASE)
+
+
 def squash_whitespace(text: str) -> str:
     """Runs of whitespace, line breaks included, become single spaces."""
     return re.sub(r"\s+", " ", text).strip()

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from translate.text.blocks import Block, Kind, blocks_from_text, squash_whitespace
+from translate.text.blocks import Block, Kind, blocks_from_text, link_address, squash_whitespace
 
 # Never text a reader reads as the post.
 _SKIPPED_TAGS = frozenset(
@@ -156,6 +156,7 @@ class _Walker:
         self._linked = 0
         self._timed = 0
         self._links: list[Any] = []
+        self._addresses: list[tuple[int, str]] = []  # (where in _parts a link's text ends, what follows it)
         self._kind: Kind = "paragraph"
         self._role: str | None = None
         self._caption = False
@@ -183,6 +184,12 @@ class _Walker:
         text = "".join(self._parts)
         visible = len(re.sub(r"\s", "", text))
         link_only = bool(visible) and self._linked >= LINK_ONLY_SHARE * visible
+        if visible and not link_only and self._addresses and self._kind != "heading":
+            # Prose keeps where its links lead (paper cannot be clicked); a menu or share row gets no
+            # addresses: cleaning judges it as links, and a heading names its section, not a page.
+            for end, address in reversed(self._addresses):
+                self._parts.insert(end, address)
+            text = "".join(self._parts)
         if visible:
             reason = self._reason(text, link_only)
             if self._kind == "code":
@@ -194,6 +201,7 @@ class _Walker:
                     kind = self._kind if self._kind != "paragraph" else block.kind
                     self.blocks.append(Block(block.text, kind, link_only, reason))
         self._parts, self._linked, self._timed, self._links, self._placeholder = [], 0, 0, [], False
+        self._addresses = []
 
     def text(self, text: str | None, in_link: bool, in_time: bool = False) -> None:
         if text:
@@ -238,8 +246,12 @@ class _Walker:
                 self._links.append(child)
             child_link, child_time = in_link or tag == "a", in_time or tag == "time"
             run_in = not "".join(self._parts).strip()
+            start = len(self._parts)
             self.text(child.text, child_link, child_time)
             self.walk(child, kind, child_link, inside_content, child_time)
+            address = link_address("".join(self._parts[start:]), child.get("href") or "") if tag == "a" else None
+            if address and not in_link and "\n" not in "".join(self._parts[start:]):
+                self._addresses.append((len(self._parts), address))
             if run_in and _label_before(child):
                 self._parts.append("\n")
 

@@ -15,7 +15,7 @@ from typing import Any
 from translate.errors import InputError
 from translate.options import INPUT_FORMATS
 from translate.options import InputFormat as Format
-from translate.text.blocks import Block, Kind, blocks_from_text, squash_whitespace
+from translate.text.blocks import Block, Kind, blocks_from_text, link_address, squash_whitespace
 from translate.text.landmarks import is_fact_box, read_landmark
 
 _EXTENSIONS: dict[str, Format] = {
@@ -117,14 +117,10 @@ def _inline_text(token: Any) -> tuple[str, bool]:
         elif child.type == "link_close":
             in_link -= 1
             href, start = targets.pop() if targets else ("", len(parts))
-            shown = "".join(parts[start:]).strip()
-            if (
-                re.match(r"https?://", href)
-                and shown
-                and shown.rstrip("/") not in (href.rstrip("/"), href.split("://", 1)[1].rstrip("/"))
-            ):
+            address = link_address("".join(parts[start:]), href)
+            if address:
                 addresses.append(len(parts))
-                parts.append(f" ({href})")
+                parts.append(address)
         elif child.type in ("text", "code_inline"):
             parts.append(child.content)
             if in_link:
