@@ -28,7 +28,7 @@ TOPICS = ["skolan", "biblioteket", "tåget", "kaffet", "vintern", "snön", "park
 # Kept by the cleaner (it is the author's, not the blog platform's) and the same in every post.
 SIGNATURE = "Alla bilder i inlägget är tagna av mig själv och får inte användas utan lov."
 REPORT_TOTALS = {"inputs", "done", "skipped", "failed", "sentences", "cache_hits", "seconds"}
-REPORT_FILE = {"input", "outputs", "status", "error", "sentences", "cache_hits", "seconds"}
+REPORT_FILE = {"input", "outputs", "status", "error", "sentences", "cache_hits", "seconds", "warnings"}
 
 
 def write_posts(folder: Path, count: int = 30) -> Path:

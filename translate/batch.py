@@ -13,9 +13,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
-import os
 import re
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +27,7 @@ from translate.options import MemoryOptions, PipelineOptions
 from translate.pipeline import Pipeline, Progress, require_text
 from translate.render import handout_format, render
 from translate.render.formats import usable_format
-from translate.render.output import write_atomic
+from translate.render.output import remove_stale_temp_files, write_atomic
 from translate.text.feeds import Entry, looks_like_listing, parse_listing, slug_of, url_folders
 from translate.text.fetching import FEED_TYPES, PAGE_TYPES, Fetched, fetch, format_of, is_url
 from translate.text.reading import read_bytes
@@ -98,6 +96,7 @@ class FileResult:
     sentences: int = 0
     cache_hits: int = 0
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # what reading mended (bad bytes replaced, and where)
 
 
 @dataclass
@@ -128,6 +127,7 @@ class BatchReport:
                     "sentences": f.sentences,
                     "cache_hits": f.cache_hits,
                     "seconds": round(f.seconds, 3),
+                    "warnings": f.warnings,
                 }
                 for f in self.files
             ],
@@ -350,41 +350,6 @@ def _up_to_date(options: BatchOptions, item: BatchInput, digest: str, settings: 
     )
 
 
-_TEMP_FILE = re.compile(r"^\..+\.(\d+)@(.+)\.[^.]+\.tmp$")
-
-
-def remove_stale_temp_files(folder: Path) -> int:
-    """Delete temporary files that a killed run left behind (their writer is gone)."""
-    if not folder.is_dir():
-        return 0
-    host = socket.gethostname()
-    removed = 0
-    for path in folder.rglob(".*.tmp"):
-        match = _TEMP_FILE.match(path.name)
-        if not match:
-            continue
-        pid, writer_host = int(match[1]), match[2]
-        if writer_host == host:
-            stale = not _process_alive(pid)
-        else:
-            # Another machine's writer (a shard sharing this folder): only if long abandoned.
-            stale = time.time() - path.stat().st_mtime > 24 * 3600
-        if stale:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 @dataclass
 class _Pending:
     """An input that needs translating. Its document is prepared again for its round, not kept from
@@ -507,7 +472,7 @@ class _Survey:
 def _survey(pipeline: Pipeline, item: BatchInput) -> _Survey | FileResult:
     started = time.perf_counter()
     try:
-        data, digest = _read(item)
+        data, digest = _read(item, pipeline.options.read.max_input_bytes)
         document = _prepare_document(pipeline, item, data)
     except HandoutError as error:
         return FileResult(item.name, [], "failed", str(error), seconds=time.perf_counter() - started)
@@ -528,11 +493,11 @@ def _nothing_but_chrome(item: BatchInput, posts: int) -> str:
     )
 
 
-def _read(item: BatchInput) -> tuple[bytes, str]:
+def _read(item: BatchInput, max_bytes: int) -> tuple[bytes, str]:
     """The input's bytes and their sha256; a post by URL is fetched once and kept for the second pass."""
     if item.content is None and item.url is not None:
         item.keep_page(fetch(item.url, PAGE_TYPES))
-    data = item.content if item.content is not None else read_bytes(item.path)  # type: ignore[arg-type]
+    data = item.content if item.content is not None else read_bytes(item.path, max_bytes)  # type: ignore[arg-type]
     return data, hashlib.sha256(data).hexdigest()
 
 
@@ -542,7 +507,7 @@ def _prepare_document(pipeline: Pipeline, item: BatchInput, data: bytes) -> Docu
 
 def _read_document(pipeline: Pipeline, item: BatchInput, recurring: dict[str, int], posts: int) -> tuple[str, Document]:
     """The input's document for its round, the batch's recurring blocks dropped, and its state digest."""
-    data, digest = _read(item)
+    data, digest = _read(item, pipeline.options.read.max_input_bytes)
     document = _prepare_document(pipeline, item, data)
     dropped = drop_recurring(document, recurring, posts) if recurring else []
     if dropped and not document.paragraphs and document.title is None:
@@ -576,4 +541,5 @@ def _finish(prepared: _Pending, hits: int, options: BatchOptions, settings: str)
         cache_hits=hits,
         # The document's own share of the pipeline's work (reading it included), then rendering and writing.
         seconds=document.stats.seconds_total + time.perf_counter() - started,
+        warnings=document.warnings,
     )

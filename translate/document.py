@@ -191,6 +191,8 @@ class Document:
     # Which reading of an HTML page cleaning started from ("trafilatura", "page landmarks
     # (<main>)"), shown by `translate clean`; None for plain text and Markdown.
     reading: str | None = None
+    # What reading the post mended and the user should know (bad bytes replaced, and where); not in the JSON.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def handout(self) -> HandoutOptions:

@@ -13,6 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+# Limits, so that one setting cannot take the machine (the pipeline checks them when it is built).
+# One post, whatever its format: a long blog post is well under 1 MB; a book-length export a few.
+DEFAULT_MAX_INPUT_MB = 20.0
+# Beam search past this gains nothing measurable for MT and costs memory in proportion
+# (--beams 100000 took 5.7 GB); opus-mt's own setting is 4 to 6.
+MAX_BEAMS = 32
+# CPU threads per model, as a multiple of the cores the process may use.
+MAX_THREADS_PER_CORE = 4
+
 # How a post's text is parsed; None in ReadOptions means: by extension, else sniffed.
 InputFormat = Literal["txt", "md", "html"]
 INPUT_FORMATS: tuple[str, ...] = ("txt", "md", "html")
@@ -32,6 +41,11 @@ class ReadOptions:
 
     input_format: InputFormat | None = None
     clean: CleanOptions = field(default_factory=CleanOptions)
+    max_input_mb: float = DEFAULT_MAX_INPUT_MB  # a bigger post is refused, after reading only this much
+
+    @property
+    def max_input_bytes(self) -> int:
+        return int(self.max_input_mb * 1e6)
 
 
 @dataclass(frozen=True)

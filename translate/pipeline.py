@@ -19,21 +19,22 @@ from pathlib import Path
 
 from summarize import extractive_summary, summarize_many
 from translate.document import Document, Origin, Paragraph, Sentence, Stats, Summary
-from translate.errors import InputError
+from translate.errors import ConfigError, InputError
 from translate.fidelity.glossary import Glossary, glossary_from_config, load_glossary
 from translate.fidelity.guard import readable, translate_faithfully
 from translate.fidelity.memory import HUMAN, TranslationMemory, normalize_source, settings_fingerprint
 from translate.fidelity.vocabulary import build_vocabulary
+from translate.models.engines import available_cores
 from translate.models.external import ExternalGenerator, TranslatorLike
 from translate.models.registry import EXTRACTIVE, NO_SUMMARY, Registry, load_registry
 from translate.models.seq2seq import Seq2SeqGenerator, Task
 from translate.models.spec import ModelSpec, model_identity
-from translate.options import PipelineOptions, ReadOptions
+from translate.options import MAX_BEAMS, MAX_THREADS_PER_CORE, PipelineOptions, ReadOptions
 from translate.text.blocks import Block
 from translate.text.cleaning import clean_post
 from translate.text.fetching import PAGE_TYPES, fetch, format_of, is_url
 from translate.text.parsing import detect_format, parse_post
-from translate.text.reading import decode_bytes, normalize_text, read_bytes
+from translate.text.reading import decode_text, normalize_text, read_bytes, read_stream
 from translate.text.segment import split_sentences
 
 log = logging.getLogger(__name__)
@@ -72,8 +73,8 @@ def prepare_document(
     """
     started = time.perf_counter()
     read = read or ReadOptions()
-    text = decode_bytes(content, where=where or name, charset=charset) if isinstance(content, bytes) else content
-    text = normalize_text(text)
+    decoded = decode_text(content, where=where or name, charset=charset) if isinstance(content, bytes) else None
+    text = normalize_text(decoded.text if decoded is not None else content)  # type: ignore[arg-type]
     fmt = read.input_format or input_format or detect_format(name, text)
     post = parse_post(text, fmt)  # type: ignore[arg-type]
     cleaned = clean_post(post, read.clean)
@@ -85,6 +86,7 @@ def prepare_document(
         dropped=cleaned.dropped,
         comments=[_paragraph(b) for b in cleaned.comments] if keep_comments else None,
         reading=post.extra.get("extractor"),
+        warnings=decoded.warnings if decoded is not None else [],
     )
     if origin is not None:
         # What the listing said wins; the page's own byline fills the gaps.
@@ -97,14 +99,17 @@ def prepare_document(
 def load_document(path: str | Path, read: ReadOptions | None = None) -> Document:
     """Read, parse, clean and segment a post: a file, "-" for standard input, or an http(s) URL to fetch."""
     if str(path) == STDIN:
-        return prepare_document(sys.stdin.buffer.read(), "<stdin>", read, where="standard input")
+        limit = (read or ReadOptions()).max_input_bytes
+        return prepare_document(
+            read_stream(sys.stdin.buffer, "standard input", limit), "<stdin>", read, where="standard input"
+        )
     if is_url(str(path)):
         page = fetch(str(path), PAGE_TYPES)
         return prepare_document(
             page.content, page.url, read, where=str(path), origin=Origin(page.url),
             input_format=format_of(page), charset=page.charset,
         )  # fmt: skip
-    return prepare_document(read_bytes(path), str(path), read)
+    return prepare_document(read_bytes(path, (read or ReadOptions()).max_input_bytes), str(path), read)
 
 
 def require_text(document: Document) -> Document:
@@ -116,6 +121,21 @@ def require_text(document: Document) -> Document:
             "and why; --keep-all (keep_all over HTTP) translates every block."
         )
     return document
+
+
+def check_limits(options: PipelineOptions) -> None:
+    """ConfigError for a setting past what one machine should be asked for (options.py says why each)."""
+    read, engine, beams = options.read, options.engine, options.generation.beams
+    if not read.max_input_mb > 0:
+        raise ConfigError(f"--max-input-mb must be more than 0, not {read.max_input_mb:g}.")
+    if beams is not None and not 1 <= beams <= MAX_BEAMS:
+        raise ConfigError(f"--beams {beams}: give a beam size from 1 to {MAX_BEAMS}.")
+    cores = available_cores()
+    if not 0 <= engine.threads <= MAX_THREADS_PER_CORE * cores:
+        raise ConfigError(
+            f"--threads {engine.threads}: this process may use {cores} core{'s' if cores != 1 else ''}; give at most "
+            f"{MAX_THREADS_PER_CORE * cores} (0 uses every core)."
+        )
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:
@@ -141,6 +161,7 @@ class Pipeline:
         translator: TranslatorLike | None = None,
     ) -> None:
         self.options = options or PipelineOptions()
+        check_limits(self.options)
         self.memory = memory  # finished translations to reuse, and to add to
         self.progress = progress or _no_progress
         models = self.options.models

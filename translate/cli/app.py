@@ -7,6 +7,7 @@ messages, progress and exit codes from cli/display.py. No pipeline logic lives h
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import sys
 from enum import Enum
@@ -25,6 +26,7 @@ from translate.cli.display import (
     report_batch,
     report_flags,
     report_notes,
+    report_warnings,
     stage_progress,
     user_errors,
 )
@@ -61,16 +63,24 @@ class ModelKind(str, Enum):
 
 
 def _to_stdout(content: str | bytes) -> None:
-    """A handout on standard output: PDF and DOCX as bytes, the rest as text."""
-    if isinstance(content, bytes):
-        sys.stdout.buffer.write(content)
-    else:
-        sys.stdout.write(content)
-    sys.stdout.flush()
+    """A handout on standard output: PDF and DOCX as bytes, the rest as text (UTF-8 whatever the locale)."""
+    if sys.stdout is None:  # started with stdout closed (>&-)
+        raise OutputError("Cannot write the handout to standard output: it is closed. Give -o FILE.")
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
+    try:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as error:
+        reason = "no space left on the device" if getattr(error, "errno", None) == errno.ENOSPC else str(error)
+        raise OutputError(f"Cannot write the handout to standard output: {reason}.") from error
 
 
 def _shows_progress(quiet: bool) -> bool:
-    return not quiet and sys.stderr.isatty()
+    # Started with stderr closed (2>&-), Python has no sys.stderr: the work is still done, silently.
+    return not quiet and sys.stderr is not None and sys.stderr.isatty()
 
 
 @app.command()
@@ -118,6 +128,7 @@ def run(
                     err=True,
                 )
         if not quiet:
+            report_warnings(document)
             report_notes(pipeline)
             report_flags(document)
 
@@ -277,6 +288,8 @@ def clean(
     """Show the paragraphs and sentences that would be translated, and what was dropped and why."""
     with user_errors(debug):
         documents = [load_document(name, options.read) for name in inputs]
+        for document in documents:
+            report_warnings(document)
         if not options.read.clean.keep_all:
             drop_batch_chrome(documents)
         if len(documents) == 1:

@@ -57,7 +57,8 @@ def leave_now(code: int) -> None:
     (outputs are atomic, the batch report is written on the way out), so only our own streams need flushing."""
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:
+                stream.flush()
         except (OSError, ValueError):
             pass
     os._exit(code)
@@ -233,6 +234,14 @@ def report_batch(report: BatchReport, where: Path) -> None:
     for failed in (f for f in report.files if f.status == "failed"):
         # Errors name their file already.
         typer.secho(f"  failed: {failed.error}", err=True, fg=typer.colors.RED)
+    for warning in (w for f in report.files for w in f.warnings):
+        typer.secho(f"  warning: {warning}", err=True, fg=typer.colors.YELLOW)
+
+
+def report_warnings(document: Document) -> None:
+    """What reading mended in the post (bad bytes replaced, control characters dropped), and where."""
+    for warning in document.warnings:
+        typer.secho(f"Warning: {warning}", err=True, fg=typer.colors.YELLOW)
 
 
 def report_notes(pipeline: Pipeline) -> None:

@@ -79,6 +79,14 @@ READ = (
         "keep_comments", bool, False, "--keep-comments", help="Keep the comments below the post, as their own section."
     ),
     _option("keep_all", bool, False, "--keep-all", help="No cleaning: keep every block, chrome included."),
+    _option(
+        "max_input_mb",
+        float,
+        tree.DEFAULT_MAX_INPUT_MB,
+        "--max-input-mb",
+        min=0.001,
+        help="A bigger post is refused (after reading only this much).",
+    ),
 )
 TRANSLATION_MODEL = (
     _option(
@@ -109,7 +117,15 @@ SUMMARIZER = (
     ),
 )
 ENGINE = (
-    _option("beams", Optional[int], None, "--beams", min=1, help="Beam size. Default: the model's generation config."),
+    _option(
+        "beams",
+        Optional[int],
+        None,
+        "--beams",
+        min=1,
+        max=tree.MAX_BEAMS,
+        help="Beam size. Default: the model's generation config.",
+    ),
     _option("device", Device, Device.auto, "--device", help="auto uses a CUDA GPU when there is one."),
     _option(
         "backend",
@@ -198,6 +214,7 @@ def build_options(values: dict[str, Any]) -> tree.PipelineOptions:
         read=tree.ReadOptions(
             input_format=None if input_format is InputFormat.auto else input_format.value,
             clean=tree.CleanOptions(keep_comments=values["keep_comments"], keep_all=values["keep_all"]),
+            max_input_mb=values["max_input_mb"],
         ),
         models=tree.ModelOptions(
             translation=values["model"],

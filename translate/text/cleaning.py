@@ -227,10 +227,20 @@ class CleanedText:
     dropped: list[DroppedBlock] = field(default_factory=list)
 
 
+# No Swedish word is this long; a run of characters without spaces counts as one word per this
+# many, so that a megabyte with no space in it is never a "short" label, menu or caption.
+LONGEST_WORD_CHARS = 50
+
+
+def _words(text: str) -> int:
+    """Words, for the rules that judge a block by its length."""
+    return sum(-(-len(word) // LONGEST_WORD_CHARS) for word in text.split())
+
+
 def chrome_reason(block: Block) -> str | None:
     """Why a block is blog chrome by what it says, or None if it may be content."""
     text = block.text
-    words = len(text.split())
+    words = _words(text)
     if block.kind == "code":
         return None
     if block.markup_reason:
@@ -256,20 +266,20 @@ def _is_label(block: Block) -> bool:
     return (
         block.kind == "paragraph"
         and not LIST_ITEM.match(block.text)
-        and len(block.text.split()) <= MAX_LABEL_WORDS
+        and _words(block.text) <= MAX_LABEL_WORDS
         and not _SENTENCE_END.search(block.text)
     )
 
 
 def _is_short_label(block: Block) -> bool:
     """One to three words and no sentence: a user name, a rank, a button."""
-    return block.kind == "paragraph" and len(block.text.split()) <= 3 and not _SENTENCE_END.search(block.text)
+    return block.kind == "paragraph" and _words(block.text) <= 3 and not _SENTENCE_END.search(block.text)
 
 
 def _could_be_title(block: Block) -> bool:
     return (
         block.kind in ("paragraph", "heading")
-        and len(block.text.split()) <= MAX_TITLE_WORDS
+        and _words(block.text) <= MAX_TITLE_WORDS
         and len(block.text) <= MAX_TITLE_CHARS
         and not _NOT_TITLE_END.search(block.text)
     )
@@ -290,7 +300,7 @@ def _is_prose(block: Block) -> bool:
         return True
     if block.kind == "heading":
         return False
-    words = len(block.text.split())
+    words = _words(block.text)
     if words > MAX_TITLE_WORDS:
         return True
     if block.text.endswith("?"):
@@ -349,7 +359,7 @@ def _mark_signature_and_boxes(marks: _Marks) -> int | None:
     for i, block in enumerate(blocks):
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if marks.reasons[i] == "photo credit" and following and marks.undecided(i + 1):
-            if len(following.text.split()) <= MAX_CAPTION_WORDS and following.kind == "paragraph":
+            if _words(following.text) <= MAX_CAPTION_WORDS and following.kind == "paragraph":
                 marks.drop(i + 1, "photo caption (after the photo credit)")
         if _AUTHOR_BOX.match(block.text):
             marks.reasons[i] = "author box"
@@ -370,7 +380,7 @@ def _mark_edge_links(marks: _Marks) -> None:
     for i, block in enumerate(blocks):
         # A linked heading above the body is the post's title linking to itself; below it, a teaser's.
         outside = i < first and block.kind != "heading" or i > last
-        if block.link_only and outside and len(block.text.split()) <= MAX_CHROME_WORDS:
+        if block.link_only and outside and _words(block.text) <= MAX_CHROME_WORDS:
             marks.drop(i, "link (menu, share or read-more)")
 
 
@@ -417,7 +427,7 @@ def _teaser_units(marks: _Marks, ends: list[int], most_lead: int) -> list[list[i
             if not (
                 marks.undecided(i)
                 and block.kind == "paragraph"
-                and len(block.text.split()) <= MAX_TEASER_WORDS
+                and _words(block.text) <= MAX_TEASER_WORDS
                 and not _SNIPPET_END.search(block.text)
                 and not _READ_MORE.match(block.text)
             ):
@@ -441,7 +451,7 @@ def _mark_teasers(marks: _Marks) -> None:
     snippets = [
         i for i, b in enumerate(blocks)
         if marks.undecided(i) and b.kind == "paragraph" and _SNIPPET_END.search(b.text)
-        and MIN_SNIPPET_WORDS <= len(b.text.split()) <= MAX_TEASER_WORDS
+        and MIN_SNIPPET_WORDS <= _words(b.text) <= MAX_TEASER_WORDS
     ]  # fmt: skip
     kinds = (
         (
@@ -472,7 +482,7 @@ def _comment_byline(marks: _Marks, i: int) -> int:
     blocks = marks.blocks
     text = blocks[i].text
     date = re.search(_DATE, text, re.IGNORECASE) or re.search(_TIME, text, re.IGNORECASE)
-    if date and _is_label(blocks[i]) and 1 <= len(text[: date.start()].strip(" ,·|-").split()) <= 4:
+    if date and _is_label(blocks[i]) and 1 <= _words(text[: date.start()].strip(" ,·|-")) <= 4:
         return 1 if not text[:1].isdigit() else 0
     following = blocks[i + 1] if i + 1 < len(blocks) else None
     if following is not None and _is_short_label(blocks[i]) and _DATE_ONLY.match(following.text):
@@ -544,7 +554,7 @@ def _mark_comments(marks: _Marks, first_prose: int, signature: int | None) -> in
 
 def _dated_line(block: Block) -> bool:
     """A short line with a date in it ("Version: 1.0 | Fastställd: 2025-12-10")."""
-    return len(block.text.split()) <= MAX_LABEL_WORDS and bool(re.search(_DATE, block.text, re.IGNORECASE))
+    return _words(block.text) <= MAX_LABEL_WORDS and bool(re.search(_DATE, block.text, re.IGNORECASE))
 
 
 def _choose_title(marks: _Marks, first_prose: int) -> str | None:
@@ -590,7 +600,7 @@ def _choose_title(marks: _Marks, first_prose: int) -> str | None:
     chosen = preferred or candidates
     index = chosen[-1]
     # A title with a subtitle right below it: two adjacent lines of several words each.
-    if len(chosen) > 1 and chosen[-2] == index - 1 and all(len(blocks[i].text.split()) >= 3 for i in chosen[-2:]):
+    if len(chosen) > 1 and chosen[-2] == index - 1 and all(_words(blocks[i].text) >= 3 for i in chosen[-2:]):
         index = chosen[-2]
     marks.title_index = index
     return blocks[index].text
@@ -604,7 +614,7 @@ def _mark_header(marks: _Marks, first_prose: int, post: ParsedPost, title: str |
     site_name = post.extra.get("page_title", "")
     for i in range(first_prose):
         block = marks.blocks[i]
-        words = len(block.text.split())
+        words = _words(block.text)
         above_title = marks.title_index is not None and i < marks.title_index
         if not marks.undecided(i):
             continue
@@ -658,7 +668,7 @@ def _mark_after_sign_off(marks: _Marks, first_prose: int, end_of_post: int) -> N
     page's chrome is an author bio or a signature, not the post; a P.S. is the post's."""
     blocks = marks.blocks
     body = [i for i in range(first_prose, end_of_post) if marks.undecided(i)]
-    sign_offs = [i for i in body if _VALEDICTION.match(blocks[i].text) and len(blocks[i].text.split()) <= 4]
+    sign_offs = [i for i in body if _VALEDICTION.match(blocks[i].text) and _words(blocks[i].text) <= 4]
     if not sign_offs:
         return
     after = [i for i in body if i > sign_offs[-1]]

@@ -251,8 +251,11 @@ def _page_tree(text: str) -> Any:
     """The page as an lxml tree, or None when lxml cannot parse it."""
     import lxml.html
 
+    # huge_tree: libxml2 otherwise stops at 256 levels of nesting and returns an empty page,
+    # which cleaning would report as a post with nothing in it.
+    parser = lxml.html.HTMLParser(huge_tree=True, collect_ids=False)
     try:
-        return lxml.html.fromstring(text)
+        return lxml.html.fromstring(text, parser=parser)
     except (ValueError, lxml.etree.ParserError):
         return None
 
@@ -266,6 +269,19 @@ def _keep_fact_boxes(tree: Any) -> Any:
         if is_fact_box(aside):
             aside.tag = "div"
     return tree
+
+
+def _page_text(text: str) -> list[Block]:
+    """The page's text between its tags, as plain-text blocks: for a page nested deeper than libxml2 parses
+    (2,048 levels), where no tree is left to read."""
+    text = _INVISIBLE_MARKUP.sub(" ", text)
+    pieces = (html.unescape(piece).strip() for piece in re.split(r"<[^>]*>", text))
+    return blocks_from_text("\n".join(piece for piece in pieces if piece))
+
+
+_INVISIBLE_MARKUP = re.compile(
+    r"<!--.*?-->|<(script|style|noscript|template|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL
+)
 
 
 def _word_count(blocks: list[Block]) -> int:
@@ -307,6 +323,11 @@ def parse_html(text: str) -> ParsedPost:
         extra["extractor"] = f"page landmarks (<{landmark.region}>)"
         # The page's first heading in its content names the post; <title> adds the site's name.
         title = landmark.h1 or title
+    if not blocks and not comments:
+        # Neither reading found the post (nesting deeper than libxml2 goes): the page's text
+        # as plain text, rather than a handout with nothing in it.
+        blocks = _page_text(text)
+        extra["extractor"] = "the page's text (its markup is nested too deep to read)" if blocks else extra["extractor"]
     if title is None:
         first_heading = next((b for b in blocks if b.kind == "heading"), None)
         title = first_heading.text if first_heading else None

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from translate.errors import InputError
+from translate.options import DEFAULT_MAX_INPUT_MB
 
 # Swedish posts come as UTF-8/16/32 or, from old exports, as Windows-1252/Latin-1.
 # Restricting charset-normalizer to these stops it from picking look-alike code pages
@@ -41,9 +44,37 @@ def normalize_text(text: str) -> str:
     return _NOT_TEXT.sub("", text)
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """A post's text, and what was wrong with its bytes that decoding mended (for a warning)."""
+
+    text: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+# UTF-8 with damage: bytes that are not UTF-8 are replaced (U+FFFD, counted) when the valid
+# multi-byte sequences outnumber the bad ones this many times. A Windows-1252 post has no valid
+# multi-byte sequence at all ("å" is one byte, E5, and the byte after it is plain ASCII), so it
+# never passes; a UTF-8 post with one bad byte, or a cp1252 signature pasted under it, does.
+UTF8_EVIDENCE = 4
+# A text file may hold a few stray control characters (a pasted ESC, a NUL); a binary one is full of them.
+MAX_CONTROL_SHARE = 0.05
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
 def decode_bytes(data: bytes, where: str = "input", charset: str | None = None) -> str:
-    """Decode bytes of unknown encoding (or of the ``charset`` a web server declared, when they decode in it); raise
-    InputError if they are not text."""
+    """decode_text's text alone."""
+    return decode_text(data, where, charset).text
+
+
+def decode_text(data: bytes, where: str = "input", charset: str | None = None) -> Decoded:
+    """Decode bytes of unknown encoding (or of the ``charset`` a web server declared, when they decode in it).
+
+    Damage is mended, not refused: in a UTF-8 post, bytes that are not UTF-8 are replaced and
+    the warning names their lines; stray control characters are dropped. InputError only for
+    what is not text at all (empty, binary, mostly control or non-Latin characters).
+    """
     from charset_normalizer import from_bytes
 
     if not data.strip():
@@ -56,6 +87,9 @@ def decode_bytes(data: bytes, where: str = "input", charset: str | None = None) 
                 return _checked(data.decode(encoding), encoding, where)
             except (LookupError, UnicodeDecodeError):
                 continue  # a wrong or unknown declaration: sniff instead
+    damaged = _damaged_utf8(data, where)
+    if damaged is not None:
+        return damaged
     best = from_bytes(data, cp_isolation=PLAUSIBLE_ENCODINGS).best()
     if best is None:
         raise InputError(
@@ -65,33 +99,84 @@ def decode_bytes(data: bytes, where: str = "input", charset: str | None = None) 
     return _checked(str(best), best.encoding, where)
 
 
-def _checked(text: str, encoding: str, where: str) -> str:
+def _damaged_utf8(data: bytes, where: str) -> Decoded | None:
+    """UTF-8 with a few bad bytes, decoded with each bad sequence replaced; None when it is not UTF-8 at heart."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data:
+        return None  # a UTF-16 or UTF-32 signature or layout (NUL bytes): charset-normalizer's to read
+    try:
+        return _checked(data.decode("utf-8-sig"), "utf_8", where)
+    except UnicodeDecodeError:
+        pass
+    valid = len(_UTF8_MULTIBYTE.findall(data))
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd") - data.decode("utf-8-sig", errors="ignore").count("\ufffd")
+    if bad == 0 or valid < UTF8_EVIDENCE * bad:
+        return None
+    lines = [n for n, line in enumerate(text.split("\n"), 1) if "\ufffd" in line]
+    shown = ", ".join(str(n) for n in lines[:5]) + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
+    warning = (
+        f"{where}: {bad} byte sequence{'s' if bad != 1 else ''} that {'are' if bad != 1 else 'is'} not UTF-8 "
+        f"replaced with \ufffd (line{'s' if len(lines) != 1 else ''} {shown}); the rest is UTF-8 and was read as such."
+    )
+    decoded = _checked(text, "utf_8", where)
+    return Decoded(decoded.text, "utf_8", [warning, *decoded.warnings])
+
+
+def _checked(text: str, encoding: str, where: str) -> Decoded:
     """The decoded text, or InputError when it is not prose (empty, control characters, not Latin script)."""
     letters = [c for c in text if not c.isspace()]
     if not letters:
         raise InputError(f"{where} contains only whitespace: there is nothing to translate.")
     control = sum(1 for c in letters if unicodedata.category(c) == "Cc")
     latin = sum(1 for c in letters if _LATIN_TEXT.match(c))
-    if control / len(letters) > 0.01 or latin / len(letters) < 0.5:
+    if control / len(letters) > MAX_CONTROL_SHARE or latin / len(letters) < 0.5:
         raise InputError(
             f"{where} does not look like a text file (it decodes as {encoding} "
             "to mostly control or non-Latin characters). Is it binary, such as an image, "
             "PDF or archive? Give the tool a .txt file."
         )
-    return text
+    warnings = []
+    if control:
+        warnings.append(f"{where}: {control} control character{'s' if control != 1 else ''} removed.")
+    return Decoded(text, encoding, warnings)
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """A file's bytes, or InputError saying why they cannot be had."""
+_CHUNK = 1 << 20
+
+
+def read_bytes(path: str | Path, max_bytes: int = int(DEFAULT_MAX_INPUT_MB * 1e6)) -> bytes:
+    """A file's bytes, or InputError saying why they cannot be had.
+
+    Read in chunks that stop at ``max_bytes``: /dev/zero or a 50 GB log ends with a message
+    after reading the limit, not with the machine's memory.
+    """
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file.")
-    if path.is_dir():
-        raise InputError(f"{path} is a folder, not a file.")
     try:
-        return path.read_bytes()
+        if path.is_dir():
+            raise InputError(f"{path} is a folder, not a file.")
+        with open(path, "rb") as handle:
+            return read_stream(handle, str(path), max_bytes)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise InputError(f"{path} is a link to a file that does not exist.") from None
+        raise InputError(f"{path}: no such file.") from None
     except OSError as error:
         raise InputError(f"{path} could not be read: {error.strerror or error}.") from error
+
+
+def read_stream(stream: BinaryIO, where: str, max_bytes: int = int(DEFAULT_MAX_INPUT_MB * 1e6)) -> bytes:
+    """All of a stream's bytes up to ``max_bytes``; InputError past it."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := stream.read(min(_CHUNK, max_bytes + 1 - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            raise InputError(
+                f"{where} is larger than {max_bytes / 1e6:g} MB, the limit for one post; stopped reading. "
+                "Split it, or raise the limit with --max-input-mb."
+            )
+    return b"".join(chunks)
 
 
 def read_text(path: str | Path) -> str:
