@@ -256,7 +256,7 @@ def test_ctrl_c_acts_at_once_while_ctranslate2_is_busy() -> None:
     started = time.perf_counter()
     timer.start()
     with pytest.raises(KeyboardInterrupt):
-        list(_as_finished({0: [NeverDone()]}))
+        list(_as_finished(iter([(0, [NeverDone()])]), 2))
     timer.join()
     assert time.perf_counter() - started < 2
 
@@ -292,5 +292,28 @@ def test_ctranslate2_batches_come_back_as_they_finish() -> None:
             self.polls -= 1
             return self.polls < 0
 
-    order = [position for position, _ in _as_finished({0: [Result(5), Result(1)], 1: [Result(0)], 2: [Result(2)]})]
+    queued = iter([(0, [Result(5), Result(1)]), (1, [Result(0)]), (2, [Result(2)])])
+    order = [position for position, _ in _as_finished(queued, 3)]
     assert order == [1, 2, 0]
+
+
+def test_ctranslate2_keeps_only_a_window_of_batches_submitted() -> None:
+    """A caller that stops early leaves at most the window running, not the whole plan."""
+    from translate.models.engines import _as_finished
+
+    submitted: list[int] = []
+
+    class Done:
+        def done(self) -> bool:
+            return True
+
+    def queue():  # type: ignore[no-untyped-def]
+        for position in range(10):
+            submitted.append(position)
+            yield position, [Done()]
+
+    batches = _as_finished(queue(), 2)
+    assert next(batches)[0] == 0 and len(submitted) == 2  # the window
+    assert next(batches)[0] == 1 and len(submitted) == 3  # one more for the one done
+    batches.close()
+    assert len(submitted) == 3

@@ -28,11 +28,14 @@ OPERATIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def api_schema(service: TranslationService):  # type: ignore[no-untyped-def]
-    # A small size limit as well, so that the 413 paths are fuzzed with the normal ones.
-    app = create_app(service, ServerOptions(char_limit=2000), own_service=False)
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+@pytest.fixture(scope="module", params=["open", "with an API key"])
+def api_schema(service: TranslationService, request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    # A small size limit as well, so that the 413 paths are fuzzed with the normal ones. With a
+    # key, every body is parsed twice (for the key, then by the route): the first parse must not fail.
+    keys = frozenset({"fuzz-key"}) if request.param != "open" else frozenset()
+    app = create_app(service, ServerOptions(char_limit=2000, api_keys=keys), own_service=False)
+    # The schema itself is read with the key; the fuzzed requests go without one (or with a fuzzed one).
+    return schemathesis.openapi.from_asgi("/openapi.json", app, headers={"X-API-Key": "fuzz-key"})
 
 
 def test_the_schema_lists_every_operation(api_schema) -> None:  # type: ignore[no-untyped-def]

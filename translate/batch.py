@@ -188,6 +188,12 @@ def collect_inputs(
                 found.setdefault(item.url or f"{path}#{item.relative}", item)
             continue
         if path.is_dir():
+            if excluded is not None and path.resolve().is_relative_to(excluded):
+                raise ConfigError(
+                    f"-o {exclude} is the folder of the posts ({argument}) or one above it: the handouts would be "
+                    f"written among the posts (and an .html post would be replaced by its own handout). Give an "
+                    f"output folder of its own, such as {Path(argument) / 'handouts'}."
+                )
             base = path
             files = [
                 f

@@ -34,7 +34,7 @@ from translate.text.blocks import Block
 from translate.text.cleaning import clean_post
 from translate.text.fetching import PAGE_TYPES, fetch, format_of, is_url
 from translate.text.parsing import detect_format, parse_post
-from translate.text.reading import decode_text, normalize_text, read_bytes, read_stream
+from translate.text.reading import decode_text, normalize_text, printable_name, read_bytes, read_stream
 from translate.text.segment import split_sentences
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ def prepare_document(
     cleaned = clean_post(post, read.clean)
     keep_comments = read.clean.keep_comments or read.clean.keep_all
     document = Document(
-        input=name,
+        input=printable_name(name),
         title=_paragraph(Block(cleaned.title, "heading")) if cleaned.title else None,
         paragraphs=[_paragraph(b) for b in cleaned.paragraphs],
         dropped=cleaned.dropped,

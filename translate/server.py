@@ -8,6 +8,7 @@ request text (or query strings, which may carry keys) unless --log-text asks for
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hmac
 import json
@@ -35,6 +36,7 @@ from translate.options import CleanOptions, MemoryOptions, PipelineOptions, Read
 from translate.pipeline import prepare_document, require_text
 from translate.render import HANDOUT_FORMATS, HandoutFormat, handout_format
 from translate.service import (
+    ClientGone,
     ServiceBusy,
     ServiceOptions,
     ServiceTimeout,
@@ -62,6 +64,9 @@ class ServerOptions:
     api_keys: frozenset[str] = frozenset()  # empty: no key needed
     cors_origins: tuple[str, ...] = ()  # empty: no CORS headers, so browsers on other origins are refused
     char_limit: int = 50_000  # characters to translate per request (413 beyond)
+    # Texts per /translate request (413 beyond): a million empty q items are no characters, but
+    # each costs parsing and a place in the batch.
+    item_limit: int = 1_000
     max_body_bytes: int = 4 * 1024 * 1024  # raw request body (413 beyond), uploads included
     log_text: bool = False  # log the text of requests (off: only sizes and timings)
     service: ServiceOptions = field(default_factory=ServiceOptions)
@@ -211,6 +216,17 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 
+# Seconds a request's body may take to arrive (408 beyond), an idle keep-alive connection may
+# stay open, and how many connections one server process holds at once (503 beyond).
+BODY_SECONDS = 30
+IDLE_CONNECTION_SECONDS = 5
+MAX_CONNECTIONS = 256
+
+
+class _SlowBody(Exception):
+    """The request body did not arrive in time."""
+
+
 class RequestGuard:
     """ASGI middleware in front of every route: 413 for oversized bodies, 403 without a valid key, one log line."""
 
@@ -230,9 +246,15 @@ class RequestGuard:
                 status["code"] = message["status"]
             await send(message)
 
-        body = await self._read_body(scope, receive)
         refusal: tuple[int, str] | None = None
-        if body is None:
+        try:
+            body = await self._read_body(scope, receive)
+        except _SlowBody:
+            body = b""
+            refusal = 408, f"The request body did not arrive within {BODY_SECONDS} s."
+        if refusal is not None:
+            pass
+        elif body is None:
             refusal = 413, f"The request body is over the limit of {self.options.max_body_bytes:,} bytes."
         elif self.options.api_keys and scope["method"] != "OPTIONS":
             refusal = await self._check_key(scope, body)
@@ -241,19 +263,31 @@ class RequestGuard:
                 await JSONResponse({"error": refusal[1]}, status_code=refusal[0])(scope, receive, send_logged)
             else:
                 await self.app(scope, _replay(body or b"", receive), send_logged)
+        except BaseException:
+            # What escapes the app becomes Starlette's 500 outside this middleware: log it as that.
+            status["code"] = status["code"] or 500
+            raise
         finally:
             self._log(scope, status["code"], time.perf_counter() - started, body or b"")
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
-        """The whole body, or None as soon as it is over the limit (the rest is not read)."""
+        """The whole body, or None as soon as it is over the limit (the rest is not read).
+
+        _SlowBody when it does not arrive within BODY_SECONDS: a client sending a byte a minute
+        would otherwise hold its connection, and a place in the server, for ever.
+        """
         limit = self.options.max_body_bytes
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
                 return None
         chunks: list[bytes] = []
         size = 0
+        deadline = time.monotonic() + BODY_SECONDS
         while True:
-            message = await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+            except asyncio.TimeoutError:
+                raise _SlowBody() from None
             if message["type"] == "http.disconnect":
                 break
             chunk = message.get("body", b"")
@@ -322,7 +356,8 @@ async def _offered_key(scope: Scope, body: bytes) -> str | None:
             form = await Request(scope, _replay(body)).form()
             key = form.get("api_key")
             return key if isinstance(key, str) else None
-    except (ValueError, UnicodeDecodeError, AssertionError):
+    except Exception:  # noqa: BLE001 - any body the parsers refuse (no boundary, 1,000 fields, 100,000 levels of
+        # JSON) offers no key: 403 here, and without a key the route would say 400 for the same body.
         return None
     return None
 
@@ -338,6 +373,8 @@ async def _fields(request: Request) -> dict[str, Any]:
             data = json.loads(await request.body())
         except ValueError:
             raise HTTPException(400, "The body is not valid JSON.") from None
+        except RecursionError:
+            raise HTTPException(400, "The body's JSON is nested too deeply.") from None
         if not isinstance(data, dict):
             raise HTTPException(400, "The body must be a JSON object.")
         return data
@@ -480,6 +517,8 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         status = 400
         if isinstance(error, ServiceTimeout):
             status = 504
+        elif isinstance(error, ClientGone):
+            status = 499  # nginx's "client closed request": for the log, since nobody reads the answer
         elif isinstance(error, (ServiceUnavailable, ModelLoadError)):
             status = 503
         elif isinstance(error, ConfigError):
@@ -504,13 +543,19 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         body = _validated(TranslateRequest, await _fields(request))
         _check_pair(body.source, body.target)
         texts = body.q if isinstance(body.q, list) else [body.q]
+        if len(texts) > options.item_limit:
+            raise HTTPException(
+                413, f"The request has {len(texts):,} texts in q; this server's limit is {options.item_limit:,}."
+            )
+        # Before parsing, which costs time in proportion: markup does not count, so this is an upper bound.
+        _check_size(sum(len(text) for text in texts) // 2, options.char_limit)
         snippets = await run_in_threadpool(
             lambda: [parse_snippet(text, body.format, f"q[{i}]") for i, text in enumerate(texts)]
         )
         _check_size(sum(s.document.source_characters() for s in snippets), options.char_limit)
         documents = [s.document for s in snippets if s.document.paragraphs]
         if documents:
-            await service.process(documents, handout=False)
+            await service.process(documents, handout=False, disconnected=request.is_disconnected)
         translated = [s.translated() for s in snippets]
         answer: dict[str, Any] = {"translatedText": translated if isinstance(body.q, list) else translated[0]}
         if body.alternatives:
@@ -539,7 +584,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
     ) -> Response:
         """A bilingual handout of a post (text or an uploaded file): cleaned, translated, summarized, rendered."""
         document = await _post_document(request, options.char_limit)
-        await service.process([document], handout=True)
+        await service.process([document], handout=True, disconnected=request.is_disconnected)
         info = handout_format(format.value)
         content = await run_in_threadpool(info.render, document)
         stem = document.input.rsplit(".", 1)[0] if "." in document.input else document.input
@@ -556,7 +601,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
     async def summarize_post(request: Request) -> SummaryResponse:
         """An English summary of a Swedish post (the post is cleaned and translated first)."""
         document = await _post_document(request, options.char_limit)
-        await service.process([document], handout=True)
+        await service.process([document], handout=True, disconnected=request.is_disconnected)
         summary = document.summary
         return SummaryResponse(
             input=document.input,
@@ -567,7 +612,9 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         )
 
     @app.get(
-        "/health", responses={503: {"description": "Models still loading, or they failed to load."}}, tags=["Service"]
+        "/health",
+        responses={503: {"description": "Models still loading, or they failed to load."}, 403: _ERRORS[403]},
+        tags=["Service"],
     )
     async def health() -> JSONResponse:
         """Ready (200) only once the models are loaded; otherwise 503, with the state and any error."""
@@ -621,6 +668,11 @@ def serve(options: ServerOptions) -> None:
         "log_config": None,  # uvicorn's loggers go where the caller's logging sends them
         "log_level": "info",
         "timeout_graceful_shutdown": int(options.service.timeout),
+        # An idle keep-alive connection is closed after this many seconds, and connections past
+        # the limit get 503 at once: a crowd of idle or slow clients cannot hold every socket.
+        # (Slow headers are a reverse proxy's to time out: uvicorn has no header timeout.)
+        "timeout_keep_alive": IDLE_CONNECTION_SECONDS,
+        "limit_concurrency": MAX_CONNECTIONS,
     }
     if options.workers > 1:
         if os.environ.get(OPTIONS_ENV) != _options_to_json(options):

@@ -20,7 +20,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -65,6 +65,14 @@ class ServiceUnavailable(HandoutError):
     """The models failed to load, or the service is shutting down."""
 
 
+class ClientGone(HandoutError):
+    """The client closed its connection before its result was ready; its work was given up."""
+
+
+class _RoundAbandoned(Exception):
+    """Every request of the round in progress timed out or went away: the worker stops it between batches."""
+
+
 @dataclass
 class _Job:
     documents: list[Document]
@@ -72,6 +80,12 @@ class _Job:
     tokens: int
     future: concurrent.futures.Future[list[Document]]
     submitted: float
+    # Set when its request timed out or its client went away: nobody waits for the result any more.
+    abandoned: bool = False
+
+
+# How often a waiting request asks whether its client is still there.
+DISCONNECT_CHECK_SECONDS = 0.5
 
 
 def _rough_tokens(text: str) -> int:
@@ -96,7 +110,8 @@ class TranslationService:
         self.options = options or ServiceOptions()
         # Built here, so that unknown model names and a bad models.yaml fail before the server starts;
         # the models themselves load in the worker thread.
-        self.pipeline = Pipeline(pipeline_options or PipelineOptions())
+        self.pipeline = Pipeline(pipeline_options or PipelineOptions(), progress=self._between_batches)
+        self._round: list[_Job] = []  # the jobs of the round in progress
         self.state: State = "starting"
         self.error: str | None = None
         self._on_state = on_state
@@ -112,6 +127,7 @@ class TranslationService:
         self.requests_done = 0
         self.sentences_done = 0
         self.sentences_reused = 0  # from the translation memory, or repeated within a round
+        self.rounds_abandoned = 0  # stopped part-way because nobody waited for them any more
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -153,6 +169,9 @@ class TranslationService:
 
     def submit(self, documents: list[Document], handout: bool = False) -> concurrent.futures.Future[list[Document]]:
         """Queue documents for translation (handouts: and summary and word list); the future gives them back."""
+        return self._submit(documents, handout).future
+
+    def _submit(self, documents: list[Document], handout: bool) -> _Job:
         if self.state in ("failed", "closed"):
             raise ServiceUnavailable(self._unavailable_message())
         count = self._count_tokens
@@ -166,25 +185,54 @@ class TranslationService:
                     f"Try again in {retry_after} s.",
                     retry_after,
                 )
-            self._pending.append(_Job(documents, handout, tokens, future, time.monotonic()))
+            job = _Job(documents, handout, tokens, future, time.monotonic())
+            self._pending.append(job)
             self._condition.notify_all()
-        return future
+        return job
 
-    async def process(self, documents: list[Document], handout: bool = False) -> list[Document]:
-        """Queue documents and wait for them, at most ServiceOptions.timeout seconds (ServiceTimeout)."""
+    async def process(
+        self,
+        documents: list[Document],
+        handout: bool = False,
+        disconnected: Callable[[], Awaitable[bool]] | None = None,
+    ) -> list[Document]:
+        """Queue documents and wait for them, at most ServiceOptions.timeout seconds (ServiceTimeout).
+
+        ``disconnected`` (Starlette's request.is_disconnected) is asked while waiting: a client that
+        went away gets its work given up (ClientGone), as a request that timed out does.
+        """
         # Counting tokens takes a while for a long text: not on the event loop.
-        future = await asyncio.to_thread(self.submit, documents, handout)
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.options.timeout)
-        except asyncio.TimeoutError:
-            # Still queued: it leaves the queue. Already running: its result is thrown away.
-            future.cancel()
-            with self._condition:
-                self._pending = deque(job for job in self._pending if job.future is not future)
-            raise ServiceTimeout(
-                f"The request did not finish within {self.options.timeout:g} s (the server's --timeout). "
-                "Send less text at a time, or try again when the server is less busy."
-            ) from None
+        job = await asyncio.to_thread(self._submit, documents, handout)
+        waiting = asyncio.wrap_future(job.future)
+        deadline = time.monotonic() + self.options.timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self._abandon(job)
+                raise ServiceTimeout(
+                    f"The request did not finish within {self.options.timeout:g} s (the server's --timeout). "
+                    "Send less text at a time, or try again when the server is less busy."
+                )
+            done, _ = await asyncio.wait({waiting}, timeout=min(left, DISCONNECT_CHECK_SECONDS))
+            if done:
+                return waiting.result()
+            if disconnected is not None and await disconnected():
+                self._abandon(job)
+                raise ClientGone("The client went away before its result was ready; its work was given up.")
+
+    def _abandon(self, job: _Job) -> None:
+        """Nobody waits for this job any more: out of the queue if it is still there, and its round stopped at
+        the next batch if every request in it is abandoned too."""
+        job.abandoned = True
+        job.future.cancel()  # succeeds only while it is queued
+        with self._condition:
+            self._pending = deque(j for j in self._pending if j is not job)
+
+    def _between_batches(self, stage: str, done: int, total: int) -> None:
+        """The pipeline's progress, called in the worker after each batch: where a round nobody waits for ends."""
+        round_jobs = self._round
+        if round_jobs and all(job.abandoned for job in round_jobs):
+            raise _RoundAbandoned()
 
     def retry_after(self) -> int:
         """Seconds until the queue has probably drained: the rounds its tokens need, at the recent round time."""
@@ -282,17 +330,28 @@ class TranslationService:
         if not jobs:
             return
         started = time.perf_counter()
+        self._round = jobs
         try:
             self._translate(jobs)
+        except _RoundAbandoned:
+            log.info("round stopped: every request in it timed out or went away")
+            for job in jobs:
+                _fail(job, ServiceTimeout("The request was given up."))
+            self.rounds_abandoned += 1
         except Exception:  # noqa: BLE001 - find the job that fails, so that only it fails
             if len(jobs) == 1:
                 _fail(jobs[0], _worker_failure(jobs[0]))
             else:
                 for job in jobs:
+                    self._round = [job]
                     try:
                         self._translate([job])
+                    except _RoundAbandoned:
+                        _fail(job, ServiceTimeout("The request was given up."))
                     except Exception:  # noqa: BLE001
                         _fail(job, _worker_failure(job))
+        finally:
+            self._round = []
         seconds = time.perf_counter() - started
         self._round_seconds = 0.7 * self._round_seconds + 0.3 * seconds
         self._free_since = time.monotonic()

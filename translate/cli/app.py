@@ -18,6 +18,7 @@ import typer
 
 from translate.cli.display import (
     INTERRUPTED,
+    TERMINATED,
     batch_progress,
     configure_process,
     leave_now,
@@ -28,6 +29,7 @@ from translate.cli.display import (
     report_notes,
     report_warnings,
     stage_progress,
+    stop_on_sigterm,
     user_errors,
 )
 from translate.cli.options import ENGINE, HANDOUT, MEMORY, PAGE, READ, SUMMARIZER, TRANSLATION_MODEL, takes
@@ -548,9 +550,11 @@ def _main(
 
 
 def main() -> None:
+    """The `translate` command's entry point: the process is ours here, so its signals are set here."""
+    stop_on_sigterm()
     try:
         app()
     except SystemExit as ending:
-        if ending.code == INTERRUPTED:
-            leave_now(INTERRUPTED)
+        if ending.code in (INTERRUPTED, TERMINATED):
+            leave_now(ending.code)  # type: ignore[arg-type]
         raise

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -47,8 +49,26 @@ def log_to_stderr() -> None:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
 
 
-# The exit code after Ctrl-C (128 + SIGINT), as shells report it.
+# The exit codes after Ctrl-C and after SIGTERM (128 + the signal's number), as shells report them.
 INTERRUPTED = 130
+TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that it stops as after Ctrl-C: outputs finished so far are kept,
+    the batch report is written, and the message says so."""
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (what Slurm, Kubernetes, systemd and `kill` send) ends a command as Ctrl-C does, instead of at
+    once with no message and no report. Process-wide, so only the entry point calls it; `translate serve`'s
+    uvicorn installs its own handlers, which shut the server down gracefully."""
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
 
 
 def leave_now(code: int) -> None:
@@ -78,9 +98,9 @@ def user_errors(debug: bool, interrupted: str = "Interrupted; nothing was writte
             raise
         error(f"Error: {failure}")
         raise typer.Exit(failure.exit_code) from None
-    except KeyboardInterrupt:
-        error(interrupted)
-        raise typer.Exit(INTERRUPTED) from None
+    except KeyboardInterrupt as stop:
+        error(interrupted.replace("Interrupted", "Stopped (SIGTERM)") if isinstance(stop, Terminated) else interrupted)
+        raise typer.Exit(TERMINATED if isinstance(stop, Terminated) else INTERRUPTED) from None
     except (typer.Exit, typer.Abort):
         raise
     except BrokenPipeError:

@@ -52,6 +52,12 @@ def load_glossary(path: str | Path) -> Glossary:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except OSError as error:
         raise ConfigError(f"Glossary {path} could not be read: {error.strerror or error}.") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"Glossary {path} is not UTF-8 text (byte {error.start} is not); save it as UTF-8 TSV."
+        ) from error
+    if any("\x00" in line for line in lines):
+        raise ConfigError(f"Glossary {path} looks binary (it holds NUL bytes); give a UTF-8 TSV file.")
     terms: dict[str, str] = {}
     for number, line in enumerate(lines, 1):
         if not line.strip() or line.lstrip().startswith("#"):

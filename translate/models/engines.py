@@ -225,9 +225,12 @@ class CTranslate2Engine:
         )
 
     def generate_batches(self, requests: list[Batch]) -> Iterator[tuple[int, list[list[int]]]]:
-        # All batches are queued at once, so each of the translator's workers always has one to run.
-        pending = dict(enumerate(self._submit(inputs, settings) for inputs, settings in requests))
-        for position, results in _as_finished(pending):
+        # Two batches per worker are queued at a time: each worker always has the next one to run,
+        # and a caller that stops early (a request given up on, Ctrl-C) leaves at most that many
+        # running in the translator's threads, not the whole plan.
+        window = 2 * (self.inter_threads if self.device == "cpu" else 1)
+        queued = ((position, self._submit(inputs, settings)) for position, (inputs, settings) in enumerate(requests))
+        for position, results in _as_finished(queued, window):
             yield position, [self.tokenizer.convert_tokens_to_ids(r.result().hypotheses[0]) for r in results]
 
 
@@ -235,18 +238,27 @@ class CTranslate2Engine:
 _POLL_SECONDS = 0.02
 
 
-def _as_finished(pending: dict[int, list[Any]]) -> Iterator[tuple[int, list[Any]]]:
-    """Each batch of asynchronous results once all of them are done, in the order they finish.
+def _as_finished(queued: Iterator[tuple[int, list[Any]]], window: int) -> Iterator[tuple[int, list[Any]]]:
+    """Each batch of asynchronous results once all of them are done, in the order they finish, with at most
+    ``window`` batches submitted and unfinished at a time (``queued`` submits one each time it is advanced).
 
     The wait is short sleeps, not a blocking result(): a thread blocked inside native code sees no
     KeyboardInterrupt until that whole batch is done (seconds on a long one), a sleeping one at once.
     """
+    pending: dict[int, list[Any]] = {}
+    for position, results in queued:
+        pending[position] = results
+        if len(pending) >= window:
+            break
     while pending:
         finished = [position for position, results in pending.items() if all(r.done() for r in results)]
         if not finished:
             time.sleep(_POLL_SECONDS)
         for position in finished:
             yield position, pending.pop(position)
+            following = next(queued, None)
+            if following is not None:
+                pending[following[0]] = following[1]
 
 
 def thread_layout(threads: int) -> tuple[int, int]:

@@ -71,11 +71,18 @@ def resolve_output(input_path: str, output: str | None, fmt: str) -> Path | None
     if output == STDIO:
         return None
     target = Path(output)
-    if input_path != STDIO and not is_url(input_path) and target.resolve() == Path(input_path).resolve():
+    if input_path != STDIO and not is_url(input_path) and _same_file(target, Path(input_path)):
         raise OutputError(f"Refusing to write the handout over its own input {input_path}; choose another -o.")
     if not _is_special(target):
         check_output_path(target)  # before the translation, not after it
     return target
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: reading or writing it says so, with its exit code
+        return False
 
 
 def _is_special(path: Path) -> bool:
@@ -127,14 +134,17 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
     path = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        target = path.resolve() if path.is_symlink() else path  # a loop raises here (ELOOP)
-        mode = target.stat().st_mode if target.exists() else None
+        mode = path.stat().st_mode if path.exists() else None  # through any links; a loop raises (ELOOP)
     except (OSError, RuntimeError) as error:
         raise OutputError(f"Cannot write to {path}: {_reason(error)}.") from error
     if mode is not None and not stat.S_ISREG(mode):
         if stat.S_ISDIR(mode):
             raise OutputError(f"Cannot write the handout to {path}: it is a folder. Give a file name.")
-        return _write_through(path, data)
+        return _write_through(path, data)  # /dev/stdout is a link to one of these: written through too
+    try:
+        target = path.resolve() if path.is_symlink() else path
+    except (OSError, RuntimeError) as error:
+        raise OutputError(f"Cannot write to {path}: {_reason(error)}.") from error
     # By its mode bits, not os.access: root may write anything, but a file made read-only is meant to stay.
     if mode is not None and (not mode & 0o222 or not os.access(target, os.W_OK)):
         raise OutputError(f"Refusing to replace {path}: it is read-only. Make it writable or choose another -o.")

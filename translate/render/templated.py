@@ -31,6 +31,8 @@ def _environment():  # type: ignore[no-untyped-def]
     )
     environment.filters["linkify"] = linkify
     environment.filters["explain"] = explain
+    environment.filters["md"] = markdown_text
+    environment.globals["code_fence"] = code_fence
     environment.globals["citation"] = citation
     # A list item that carries its own marker ("- 50 g jäst", "1. Smält smöret") gets no second one.
     environment.tests["marked"] = has_list_marker
@@ -58,6 +60,41 @@ def linkify(text: str | None) -> Markup:
         position = end
     parts.append(str(escape(text[position:])))
     return Markup("".join(parts))
+
+
+# Characters CommonMark gives a meaning inline; a backslash makes each a literal one. "<" is the
+# one that matters most: a post's text "<img onerror=...>" (or "&lt;img&gt;" decoded from an HTML
+# post) would otherwise be raw HTML that a Markdown renderer passes through, live.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>&~|])")
+# What makes a line a heading, a quote, a list item or a rule at its start.
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)(#|>|[-+=]|\d{1,9}(?=[.)](?:\s|$)))")
+
+
+def markdown_text(text: str | None, kind: str = "paragraph") -> str:
+    """Text for a Markdown handout: shown as it is, never read as markup (emphasis, links, raw HTML, headings).
+
+    A list item's own marker ("- 50 g jäst", "1. Smält smöret") is left a marker; in a code
+    block nothing is escaped, since the fence around it is made longer than any backtick run.
+    """
+    text = text or ""
+    if kind == "code":
+        return text
+    lines = []
+    for number, line in enumerate(_MARKDOWN_INLINE.sub(r"\\\1", text).split("\n")):
+        if not (kind == "list-item" and number == 0):
+            line = _MARKDOWN_LINE_START.sub(lambda m: m.group(1) + _escape_start(m.group(2)), line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _escape_start(start: str) -> str:
+    return start + "\\" if start.isdigit() else "\\" + start  # "2024." -> "2024\.", "#" -> "\#"
+
+
+def code_fence(text: str | None) -> str:
+    """A fence longer than the longest run of backticks in the code, so the code cannot close it."""
+    runs = re.findall(r"`+", text or "")
+    return "`" * max(3, 1 + max((len(r) for r in runs), default=0))
 
 
 def _context(document: Document) -> dict[str, Any]:

@@ -35,6 +35,15 @@ _NOT_TEXT = re.compile("[\u0000-\u0008\u000e-\u001f\u007f-\u009f\ud800-\udfff\uf
 _LATIN_TEXT = re.compile("[\u0000-\u024f\u2000-\u20cf\u2100-\u214f]")
 
 
+def printable_name(name: str) -> str:
+    """A file name as a handout may show it: control characters, and the lone surrogates that stand for
+    bytes a name had that are not UTF-8, become "?" (XML cannot hold them, a terminal would act on them)."""
+    return _NOT_IN_A_NAME.sub("?", name)
+
+
+_NOT_IN_A_NAME = re.compile("[\u0000-\u001f\u007f-\u009f\ud800-\udfff\ufffe\uffff]")
+
+
 def normalize_text(text: str) -> str:
     """NFC, plain spaces for odd spaces, no soft hyphens, zero-width or control characters, \\n line ends."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
