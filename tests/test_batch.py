@@ -365,3 +365,32 @@ def test_the_batch_bar_counts_time_left_from_when_translating_began(monkeypatch:
         clock[0] += 90
         bar.update(10, 10, 1000, 1000)
         assert task.description == "10/10 files" and task.fields["left"] == ""
+
+
+def test_a_full_disk_fails_the_files_it_hits_and_the_batch_goes_on(
+    posts: Path, tmp_path: Path, fake_config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the first write that met a full disk ended the whole batch with "Unexpected error"."""
+    import errno
+    import tempfile
+
+    import translate.batch as batch
+    from translate import MemoryOptions, ModelOptions, PipelineOptions
+
+    make_temp = tempfile.mkstemp
+
+    def full_for_some(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if "inlagg-03" in kwargs.get("prefix", ""):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return make_temp(*args, **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", full_for_some)
+    pipeline = PipelineOptions(models=ModelOptions(summarizer="none", config=fake_config))
+    report = batch.run_batch(
+        collect_inputs([str(posts)]),
+        BatchOptions(tmp_path / "out", memory=MemoryOptions(enabled=False), pipeline=pipeline),
+    )
+    failed = {Path(f.input).name: f.error for f in report.files if f.status == "failed"}
+    assert "no space left on the device" in failed["inlagg-03.txt"]
+    assert report.count("done") == 29 and (tmp_path / "out" / "batch-report.json").is_file()
+    assert not list((tmp_path / "out").rglob("*.tmp"))

@@ -208,7 +208,7 @@ class TranslationService:
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                self._abandon(job)
+                self._abandon(job, waiting)
                 raise ServiceTimeout(
                     f"The request did not finish within {self.options.timeout:g} s (the server's --timeout). "
                     "Send less text at a time, or try again when the server is less busy."
@@ -217,14 +217,16 @@ class TranslationService:
             if done:
                 return waiting.result()
             if disconnected is not None and await disconnected():
-                self._abandon(job)
+                self._abandon(job, waiting)
                 raise ClientGone("The client went away before its result was ready; its work was given up.")
 
-    def _abandon(self, job: _Job) -> None:
+    def _abandon(self, job: _Job, waiting: asyncio.Future[Any] | None = None) -> None:
         """Nobody waits for this job any more: out of the queue if it is still there, and its round stopped at
         the next batch if every request in it is abandoned too."""
         job.abandoned = True
         job.future.cancel()  # succeeds only while it is queued
+        if waiting is not None:
+            waiting.cancel()  # so that the worker's "given up" is not logged as an exception nobody retrieved
         with self._condition:
             self._pending = deque(j for j in self._pending if j is not job)
 

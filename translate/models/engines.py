@@ -225,10 +225,10 @@ class CTranslate2Engine:
         )
 
     def generate_batches(self, requests: list[Batch]) -> Iterator[tuple[int, list[list[int]]]]:
-        # Two batches per worker are queued at a time: each worker always has the next one to run,
-        # and a caller that stops early (a request given up on, Ctrl-C) leaves at most that many
-        # running in the translator's threads, not the whole plan.
-        window = 2 * (self.inter_threads if self.device == "cpu" else 1)
+        # One batch per worker is submitted at a time, the next as soon as one is done (within a
+        # poll, 20 ms, of a batch that takes seconds): a caller that stops early (a request given
+        # up on, Ctrl-C) leaves at most one batch per worker running, not the whole plan queued.
+        window = self.inter_threads if self.device == "cpu" else 1
         queued = ((position, self._submit(inputs, settings)) for position, (inputs, settings) in enumerate(requests))
         for position, results in _as_finished(queued, window):
             yield position, [self.tokenizer.convert_tokens_to_ids(r.result().hypotheses[0]) for r in results]
