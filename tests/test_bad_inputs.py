@@ -417,3 +417,25 @@ def test_markdown_handouts_show_a_posts_markup_as_text_never_as_html(cli, tmp_pa
     assert "*inte fet*" in rendered and "`kod`" in rendered and '<a href="javascript' not in rendered
     assert "<ol" not in rendered  # "2024." opened no list
     assert rendered.count("<h1>") == 1  # the title only
+
+
+def test_sigterm_shuts_the_server_down_gracefully(tmp_path: Path, fake_config: Path, free_tcp_port: int) -> None:
+    """uvicorn finishes what is in flight and the service its round; then the command ends as after Ctrl-C."""
+    import urllib.request
+
+    command = [sys.executable, str(FAKE_CLI), "serve", "--config", str(fake_config), "-s", "none", "--no-memory"]
+    process = subprocess.Popen([*command, "--port", str(free_tcp_port)], stderr=subprocess.PIPE, env=subprocess_env())
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{free_tcp_port}/health", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        process.send_signal(signal.SIGTERM)
+        stderr = process.communicate(timeout=60)[1].decode()
+    finally:
+        process.kill()
+    assert process.returncode == 143, stderr
+    assert "Application shutdown complete" in stderr and "Stopped." in stderr and "Traceback" not in stderr

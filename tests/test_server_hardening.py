@@ -215,3 +215,13 @@ def test_the_server_is_told_to_close_idle_and_surplus_connections(monkeypatch) -
         server.serve(ServerOptions(pipeline=PipelineOptions(models=ModelOptions(summarizer="none"))))
     assert seen["timeout_keep_alive"] == server.IDLE_CONNECTION_SECONDS
     assert seen["limit_concurrency"] == server.MAX_CONNECTIONS
+
+
+def test_the_markdown_handout_over_http_escapes_the_posts_markup(open_client: TestClient) -> None:
+    from markdown_it import MarkdownIt
+
+    text = "Rubrik\n\nSkriv <img src=x onerror=alert(1)> i fältet och <script>alert(2)</script> sedan.\n"
+    answer = open_client.post("/v1/handout?format=md", json={"text": text})
+    assert answer.status_code == 200, answer.text
+    rendered = MarkdownIt("commonmark").render(answer.text)
+    assert "<img" not in rendered and "<script" not in rendered and "&lt;img src=x onerror=alert(1)&gt;" in rendered
