@@ -340,8 +340,11 @@ def test_models_that_fail_to_load_make_health_503(tmp_path: Path) -> None:
 def test_api_keys_are_required_everywhere(service: TranslationService) -> None:
     client = client_for(service, api_keys=frozenset({"k-one", "k-two"}))
     q = {"q": "Hej.", "source": "sv", "target": "en"}
-    for path in ("/languages", "/health", "/openapi.json", "/docs"):
+    for path in ("/languages", "/openapi.json", "/docs", "/metrics"):
         assert client.get(path).status_code == 403, path
+    # As LibreTranslate: a load balancer's probe and a front end's start-up need no key.
+    for path in ("/health", "/frontend/settings"):
+        assert client.get(path).status_code == 200, path
     missing = client.post("/translate", json=q)
     assert missing.status_code == 403 and "needs an API key" in missing.json()["error"]
     wrong = client.post("/translate", json={**q, "api_key": "nope"})

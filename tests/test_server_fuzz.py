@@ -25,6 +25,12 @@ OPERATIONS = [
     ("POST", "/v1/handout"),
     ("POST", "/v1/summarize"),
     ("GET", "/health"),
+    ("POST", "/detect"),
+    ("GET", "/frontend/settings"),
+    ("POST", "/suggest"),
+    ("POST", "/translate_file"),
+    ("GET", "/download_file/{filename}"),
+    ("GET", "/metrics"),
 ]
 
 

@@ -14,24 +14,34 @@ import hmac
 import json
 import logging
 import os
-import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, quote
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from translate.document import Document
 from translate.errors import ConfigError, HandoutError, InputError, ModelLoadError
+from translate.http_api import (
+    ERRORS,
+    check_pair,
+    check_size,
+    describe_validation,
+    form_schema,
+    inline_schema,
+    read_fields,
+    safe_name,
+    validated,
+)
 from translate.options import CleanOptions, MemoryOptions, PipelineOptions, ReadOptions
 from translate.pipeline import prepare_document, require_text
 from translate.render import HANDOUT_FORMATS, HandoutFormat, handout_format
@@ -69,6 +79,8 @@ class ServerOptions:
     item_limit: int = 1_000
     max_body_bytes: int = 4 * 1024 * 1024  # raw request body (413 beyond), uploads included
     log_text: bool = False  # log the text of requests (off: only sizes and timings)
+    suggestions: bool = False  # /suggest stores suggested translations in the memory, as a person's
+    files_dir: Path | None = None  # where /translate_file keeps its translated files; None: a temporary folder
     service: ServiceOptions = field(default_factory=ServiceOptions)
     pipeline: PipelineOptions = field(default_factory=PipelineOptions)
 
@@ -91,10 +103,6 @@ def load_api_keys(keys: Iterable[str] = (), keys_file: Path | None = None, envir
 
 
 # --- request and response bodies -------------------------------------------------------------
-
-
-class ErrorBody(BaseModel):
-    error: str = Field(description="What went wrong, in words meant for a person.")
 
 
 class TranslateRequest(BaseModel):
@@ -151,41 +159,12 @@ class SummaryResponse(BaseModel):
 
 LANGUAGES = [Language(code="sv", name="Swedish", targets=["en"])]
 
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "The request is malformed or asks for something unsupported."},
-    403: {"model": ErrorBody, "description": "An API key is needed and was missing or wrong."},
-    413: {"model": ErrorBody, "description": "Too much text (--char-limit) or too large a body."},
-    503: {"model": ErrorBody, "description": "Busy (queue full; see Retry-After), or the models failed to load."},
-    504: {"model": ErrorBody, "description": "The request did not finish within the server's --timeout."},
-}
-
-
-def _inline(model: type[BaseModel]) -> dict[str, Any]:
-    schema = model.model_json_schema()
-    schema.pop("title", None)
-    return schema
-
-
-def _form_schema(model: type[BaseModel], drop: tuple[str, ...] = (), extra: dict[str, Any] | None = None) -> dict:
-    """The model's fields as a form: scalar fields only (a form field is a string)."""
-    schema = _inline(model)
-    properties = {k: v for k, v in schema["properties"].items() if k not in drop}
-    if "q" in properties:
-        properties["q"] = {"type": "string", "description": properties["q"].get("description", "")}
-    properties.update(extra or {})
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": [r for r in schema.get("required", []) if r not in drop],
-    }
-
-
 _TRANSLATE_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": _inline(TranslateRequest)},
-            "application/x-www-form-urlencoded": {"schema": _form_schema(TranslateRequest)},
+            "application/json": {"schema": inline_schema(TranslateRequest)},
+            "application/x-www-form-urlencoded": {"schema": form_schema(TranslateRequest)},
         },
     }
 }
@@ -196,10 +175,10 @@ _POST_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": _inline(HandoutRequest)},
+            "application/json": {"schema": inline_schema(HandoutRequest)},
             "multipart/form-data": {
                 "schema": {
-                    **_form_schema(HandoutRequest, drop=("text",), extra=_UPLOAD_FIELD),
+                    **form_schema(HandoutRequest, drop=("text",), extra=_UPLOAD_FIELD),
                     "required": ["file"],
                 }
             },
@@ -223,6 +202,11 @@ IDLE_CONNECTION_SECONDS = 5
 MAX_CONNECTIONS = 256
 
 
+# Answered without a key, as LibreTranslate does: a load balancer's probe, and the settings a
+# front end reads before it knows whether it needs a key.
+PUBLIC_PATHS = frozenset({"/health", "/frontend/settings"})
+
+
 class _SlowBody(Exception):
     """The request body did not arrive in time."""
 
@@ -230,9 +214,10 @@ class _SlowBody(Exception):
 class RequestGuard:
     """ASGI middleware in front of every route: 413 for oversized bodies, 403 without a valid key, one log line."""
 
-    def __init__(self, app: Callable[..., Awaitable[None]], options: ServerOptions) -> None:
+    def __init__(self, app: Callable[..., Awaitable[None]], options: ServerOptions, metrics: Any = None) -> None:
         self.app = app
         self.options = options
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -256,7 +241,7 @@ class RequestGuard:
             pass
         elif body is None:
             refusal = 413, f"The request body is over the limit of {self.options.max_body_bytes:,} bytes."
-        elif self.options.api_keys and scope["method"] != "OPTIONS":
+        elif self.options.api_keys and scope["method"] != "OPTIONS" and scope.get("path") not in PUBLIC_PATHS:
             refusal = await self._check_key(scope, body)
         try:
             if refusal is not None:
@@ -268,7 +253,10 @@ class RequestGuard:
             status["code"] = status["code"] or 500
             raise
         finally:
-            self._log(scope, status["code"], time.perf_counter() - started, body or b"")
+            seconds = time.perf_counter() - started
+            self._log(scope, status["code"], seconds, body or b"")
+            if self.metrics is not None:
+                self.metrics.observe(scope.get("path", ""), status["code"], seconds)
 
     async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
         """The whole body, or None as soon as it is over the limit (the rest is not read).
@@ -365,79 +353,6 @@ async def _offered_key(scope: Scope, body: bytes) -> str | None:
 # --- parsing request bodies ----------------------------------------------------------------
 
 
-async def _fields(request: Request) -> dict[str, Any]:
-    """A JSON object, form or multipart body as a dict (a repeated form field becomes a list)."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "application/json" or content_type.endswith("+json"):
-        try:
-            data = json.loads(await request.body())
-        except ValueError:
-            raise HTTPException(400, "The body is not valid JSON.") from None
-        except RecursionError:
-            raise HTTPException(400, "The body's JSON is nested too deeply.") from None
-        if not isinstance(data, dict):
-            raise HTTPException(400, "The body must be a JSON object.")
-        return data
-    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        try:
-            form = await request.form()
-        except Exception as error:  # noqa: BLE001 - a malformed multipart body is the client's error
-            raise HTTPException(400, f"The form body cannot be parsed: {error}") from None
-        fields: dict[str, Any] = {}
-        for key in form.keys():
-            values = form.getlist(key)
-            fields[key] = values if len(values) > 1 else values[0]
-        return fields
-    raise HTTPException(
-        415,
-        "Send the body as JSON (application/json) or as a form "
-        "(application/x-www-form-urlencoded, multipart/form-data).",
-    )
-
-
-def _validated(model: type[BaseModel], fields: dict[str, Any]) -> Any:
-    try:
-        return model.model_validate(fields)
-    except ValidationError as error:
-        raise HTTPException(400, _describe_validation(error.errors())) from None
-
-
-def _describe_validation(errors: Iterable[Any]) -> str:
-    parts = []
-    for error in errors:
-        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query"))
-        parts.append(f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid")))
-    return "Invalid request: " + "; ".join(parts) + "."
-
-
-def _check_pair(source: str, target: str) -> None:
-    if source.lower() not in ("sv", "auto"):
-        raise HTTPException(
-            400,
-            f"Source language '{source}' is not supported: this server translates Swedish (sv) to English (en) only.",
-        )
-    if target.lower() != "en":
-        raise HTTPException(
-            400,
-            f"Target language '{target}' is not supported: this server translates Swedish (sv) to English (en) only.",
-        )
-
-
-def _check_size(characters: int, limit: int) -> None:
-    if characters > limit:
-        raise HTTPException(
-            413,
-            f"The request has {characters:,} characters to translate; this server's limit is {limit:,} (--char-limit).",
-        )
-
-
-def _safe_name(name: str, default: str = "post.txt") -> str:
-    """A label for the post: the last part of whatever name was sent, never a path that is opened."""
-    base = PurePosixPath(name.replace("\\", "/")).name.strip()
-    base = re.sub(r"[^\w.\- ]", "_", base)[:120]
-    return base or default
-
-
 def _content_disposition(filename: str) -> str:
     """inline, with an ASCII file name for every client and the real one (RFC 6266) for those that read it."""
     fallback = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
@@ -451,21 +366,21 @@ async def _post_document(request: Request, char_limit: int) -> Document:
     """The post a /v1/handout or /v1/summarize request sends, read, cleaned and segmented."""
     from starlette.datastructures import UploadFile
 
-    fields = await _fields(request)
+    fields = await read_fields(request)
     upload = fields.pop("file", None)
     content: str | bytes
     where: str | None = None
     if isinstance(upload, list):
         raise HTTPException(400, "Send one file per request.")
     if isinstance(upload, UploadFile):
-        uploaded = _safe_name(upload.filename or "", "upload.txt")
+        uploaded = safe_name(upload.filename or "", "upload.txt")
         fields.setdefault("name", uploaded)
         fields["text"] = ""  # the upload is the text; the other fields are validated below
         content = await upload.read()
         where = f"The uploaded file {uploaded}"
     elif upload is not None:
         raise HTTPException(400, "'file' must be an uploaded file (multipart/form-data); send text as 'text'.")
-    post = _validated(HandoutRequest, fields)
+    post = validated(HandoutRequest, fields)
     if upload is None:
         if not post.text.strip():
             raise InputError("The post is empty: there is nothing to translate.")
@@ -475,9 +390,9 @@ async def _post_document(request: Request, char_limit: int) -> Document:
         clean=CleanOptions(keep_comments=post.keep_comments, keep_all=post.keep_all),
     )
     # The same bytes -> Document path as `translate run` and `translate batch`.
-    document = await run_in_threadpool(prepare_document, content, _safe_name(post.name), read, where)
+    document = await run_in_threadpool(prepare_document, content, safe_name(post.name), read, where)
     require_text(document)
-    _check_size(document.source_characters(), char_limit)
+    check_size(document.source_characters(), char_limit)
     return document
 
 
@@ -508,7 +423,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"error": _describe_validation(error.errors())}, status_code=400)
+        return JSONResponse({"error": describe_validation(error.errors())}, status_code=400)
 
     @app.exception_handler(HandoutError)
     async def handout_error(request: Request, error: HandoutError) -> JSONResponse:
@@ -534,25 +449,25 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         "/translate",
         response_model=TranslateResponse,
         response_model_exclude_none=True,
-        responses=_ERRORS,
+        responses=ERRORS,
         openapi_extra=_TRANSLATE_BODY,
         tags=["LibreTranslate"],
     )
     async def translate_text(request: Request) -> dict[str, Any]:
         """Translate text (LibreTranslate's API): JSON or form-encoded; q is a string or a list of strings."""
-        body = _validated(TranslateRequest, await _fields(request))
-        _check_pair(body.source, body.target)
+        body = validated(TranslateRequest, await read_fields(request))
+        check_pair(body.source, body.target)
         texts = body.q if isinstance(body.q, list) else [body.q]
         if len(texts) > options.item_limit:
             raise HTTPException(
                 413, f"The request has {len(texts):,} texts in q; this server's limit is {options.item_limit:,}."
             )
         # Before parsing, which costs time in proportion: markup does not count, so this is an upper bound.
-        _check_size(sum(len(text) for text in texts) // 2, options.char_limit)
+        check_size(sum(len(text) for text in texts) // 2, options.char_limit)
         snippets = await run_in_threadpool(
             lambda: [parse_snippet(text, body.format, f"q[{i}]") for i, text in enumerate(texts)]
         )
-        _check_size(sum(s.document.source_characters() for s in snippets), options.char_limit)
+        check_size(sum(s.document.source_characters() for s in snippets), options.char_limit)
         documents = [s.document for s in snippets if s.document.paragraphs]
         if documents:
             await service.process(documents, handout=False, disconnected=request.is_disconnected)
@@ -562,7 +477,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
             answer["alternatives"] = [[] for _ in texts] if isinstance(body.q, list) else []
         return answer
 
-    @app.get("/languages", response_model=list[Language], responses={403: _ERRORS[403]}, tags=["LibreTranslate"])
+    @app.get("/languages", response_model=list[Language], responses={403: ERRORS[403]}, tags=["LibreTranslate"])
     async def languages() -> list[Language]:
         """The languages this server translates: Swedish to English."""
         return LANGUAGES
@@ -570,7 +485,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
     @app.post(
         "/v1/handout",
         responses={
-            **_ERRORS,
+            **ERRORS,
             200: {"content": {f.media_type: {} for f in HANDOUT_FORMATS.values()}, "description": "The handout."},
         },
         openapi_extra=_POST_BODY,
@@ -588,7 +503,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         info = handout_format(format.value)
         content = await run_in_threadpool(info.render, document)
         stem = document.input.rsplit(".", 1)[0] if "." in document.input else document.input
-        filename = f"{_safe_name(stem, 'post')}.handout{info.extension}"
+        filename = f"{safe_name(stem, 'post')}.handout{info.extension}"
         return Response(
             content,
             media_type=info.media_type,
@@ -596,7 +511,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         )
 
     @app.post(
-        "/v1/summarize", response_model=SummaryResponse, responses=_ERRORS, openapi_extra=_POST_BODY, tags=["Handouts"]
+        "/v1/summarize", response_model=SummaryResponse, responses=ERRORS, openapi_extra=_POST_BODY, tags=["Handouts"]
     )
     async def summarize_post(request: Request) -> SummaryResponse:
         """An English summary of a Swedish post (the post is cleaned and translated first)."""
@@ -613,7 +528,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
 
     @app.get(
         "/health",
-        responses={503: {"description": "Models still loading, or they failed to load."}, 403: _ERRORS[403]},
+        responses={503: {"description": "Models still loading, or they failed to load."}, 403: ERRORS[403]},
         tags=["Service"],
     )
     async def health() -> JSONResponse:
@@ -621,7 +536,13 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         report = service.health()
         return JSONResponse(report, status_code=200 if report["status"] == "ready" else 503)
 
-    app.add_middleware(RequestGuard, options=options)
+    from translate.libretranslate import LibreTranslateSettings, add_libretranslate_routes
+
+    settings = LibreTranslateSettings(
+        options.char_limit, bool(options.api_keys), options.suggestions, options.files_dir
+    )
+    add_libretranslate_routes(app, service, settings)
+    app.add_middleware(RequestGuard, options=options, metrics=getattr(app.state, "metrics", None))
     if options.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -729,7 +650,8 @@ def _options_from_json(text: str) -> ServerOptions:
     memory = service.pop("memory")
     service["memory"] = MemoryOptions(Path(memory["path"]) if memory["path"] else None, memory["enabled"])
     return ServerOptions(
-        **{k: v for k, v in data.items() if k not in ("api_keys", "cors_origins", "service", "pipeline")},
+        **{k: v for k, v in data.items() if k not in ("api_keys", "cors_origins", "service", "pipeline", "files_dir")},
+        files_dir=Path(data["files_dir"]) if data.get("files_dir") else None,
         api_keys=frozenset(data["api_keys"]),
         cors_origins=tuple(data["cors_origins"]),
         service=ServiceOptions(**service),

@@ -220,6 +220,27 @@ class TranslationService:
                 self._abandon(job, waiting)
                 raise ClientGone("The client went away before its result was ready; its work was given up.")
 
+    def suggest(self, source: str, translation: str) -> int | None:
+        """Keep a suggested translation as a person's, sentence by sentence when both sides split into as many
+        sentences, else as a whole; None when the service has no memory. Returns how many pairs were new.
+
+        Its own connection: the worker's belongs to the worker's thread (SQLite), and several
+        connections to one memory are safe (WAL, one transaction per write).
+        """
+        from translate.text.segment import split_sentences
+
+        if not self.options.memory.enabled:
+            return None
+        sources, translations = split_sentences(source), split_sentences(translation)
+        pairs = list(zip(sources, translations)) if len(sources) == len(translations) else [(source, translation)]
+        memory = memory_from_option(self.options.memory)
+        if memory is None:
+            return None
+        try:
+            return memory.store_human([(s.strip(), t.strip()) for s, t in pairs if s.strip() and t.strip()])
+        finally:
+            memory.close()
+
     def _abandon(self, job: _Job, waiting: asyncio.Future[Any] | None = None) -> None:
         """Nobody waits for this job any more: out of the queue if it is still there, and its round stopped at
         the next batch if every request in it is abandoned too."""

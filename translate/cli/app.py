@@ -361,6 +361,13 @@ def serve(
     log_text: Annotated[
         bool, typer.Option("--log-text", help="Log the text of requests (by default only sizes and timings).")
     ] = False,
+    suggestions: Annotated[
+        bool,
+        typer.Option(
+            "--suggestions",
+            help="Accept /suggest: a suggested translation goes into the translation memory as a person's.",
+        ),
+    ] = False,
     debug: Debug = False,
 ) -> None:
     """Serve translation over HTTP: LibreTranslate's /translate and /languages, plus /v1/handout, /v1/summarize."""
@@ -385,6 +392,7 @@ def serve(
             char_limit=char_limit,
             max_body_bytes=int(max_body_mb * 1024 * 1024),
             log_text=log_text,
+            suggestions=suggestions,
             service=ServiceOptions(
                 queue_size=queue_size,
                 batch_window=batch_window_ms / 1000,
