@@ -33,7 +33,7 @@ from translate.text.fetching import FEED_TYPES, PAGE_TYPES, Fetched, fetch, form
 from translate.text.reading import read_bytes
 from translate.text.recurring import block_sentences, drop_recurring, recurring_blocks
 
-INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+INPUT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".epub", ".pdf")
 LISTING_SUFFIXES = (".xml", ".rss", ".atom")  # a feed, sitemap or WordPress export given as a file
 # Sitemaps of a sitemap index that are followed; posts of one listing that are taken.
 MAX_SITEMAPS = 50

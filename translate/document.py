@@ -193,6 +193,10 @@ class Document:
     reading: str | None = None
     # What reading the post mended and the user should know (bad bytes replaced, and where); not in the JSON.
     warnings: list[str] = field(default_factory=list)
+    # The bytes of a DOCX, ODT, EPUB or PDF it was read from, for a translated copy in that format; not in the JSON.
+    original: bytes | None = field(default=None, repr=False)
+    # Its format then ("docx", ...); None for a post.
+    original_format: str | None = None
 
     @property
     def handout(self) -> HandoutOptions:

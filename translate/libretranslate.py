@@ -30,8 +30,9 @@ from translate.http_api import (
 )
 from translate.options import CleanOptions, ReadOptions
 from translate.pipeline import prepare_document, require_text
-from translate.render.translated import TRANSLATED_COPY_FORMATS, render_translated_copy
+from translate.render.translated import TRANSLATED_COPY_FORMATS, render_translated
 from translate.service import TranslationService
+from translate.text.documents import DOCUMENT_EXTENSIONS
 from translate.text.language import detect_languages
 
 # Translated files are kept this long, and at most this many, for their /download_file link.
@@ -43,7 +44,13 @@ _MEDIA_TYPES = {
     "txt": "text/plain; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "epub": "application/epub+zip",
+    "pdf": "application/pdf",
 }
+# Every format a file may come in, by extension: the text ones are written anew, documents edited in place.
+_FILE_FORMATS = {**TRANSLATED_COPY_FORMATS, **DOCUMENT_EXTENSIONS}
 
 
 class DetectRequest(BaseModel):
@@ -80,7 +87,11 @@ _FILE_BODY = {
                 "schema": {
                     "type": "object",
                     "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "A .txt, .md or .html file."},
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "A .txt, .md, .html, .docx, .odt, .epub or .pdf file.",
+                        },
                         "source": {"type": "string", "enum": ["sv", "auto"]},
                         "target": {"type": "string", "enum": ["en"]},
                         "api_key": {"type": "string"},
@@ -202,7 +213,7 @@ def add_libretranslate_routes(app: FastAPI, service: TranslationService, options
     files = TranslatedFiles(options.files_dir)
     metrics = Metrics(service)
     app.state.metrics = metrics
-    formats = sorted(TRANSLATED_COPY_FORMATS)
+    formats = sorted(_FILE_FORMATS)
 
     @app.post("/detect", responses=_WITH_415, openapi_extra=_body(DetectRequest), tags=["LibreTranslate"])
     async def detect(request: Request) -> list[dict[str, Any]]:
@@ -243,7 +254,8 @@ def add_libretranslate_routes(app: FastAPI, service: TranslationService, options
 
     @app.post("/translate_file", responses=_WITH_415, openapi_extra=_FILE_BODY, tags=["LibreTranslate"])
     async def translate_file(request: Request) -> dict[str, str]:
-        """The file translated in its own format (.txt, .md, .html); the answer links to it."""
+        """The file translated in its own format (.txt, .md, .html, .docx, .odt, .epub, .pdf); the answer links
+        to it."""
         fields = await read_fields(request)
         upload = fields.get("file")
         if not isinstance(upload, UploadFile):
@@ -251,7 +263,7 @@ def add_libretranslate_routes(app: FastAPI, service: TranslationService, options
         check_pair(_required(fields, "source"), _required(fields, "target"))
         name = safe_name(upload.filename or "", "")
         suffix = PurePosixPath(name).suffix.lower()
-        if not name or suffix not in TRANSLATED_COPY_FORMATS:
+        if not name or suffix not in _FILE_FORMATS:
             raise HTTPException(400, f"Invalid request: file format not supported (supported: {', '.join(formats)})")
         content = await upload.read()
         # The whole file: it is the user's own document, not a page whose chrome is to go.
@@ -260,8 +272,8 @@ def add_libretranslate_routes(app: FastAPI, service: TranslationService, options
         require_text(document)
         check_size(document.source_characters(), options.char_limit)
         await service.process([document], handout=False, disconnected=request.is_disconnected)
-        fmt = TRANSLATED_COPY_FORMATS[suffix]
-        stored = files.keep(name, render_translated_copy(document, fmt).encode("utf-8"))
+        copy = await run_in_threadpool(render_translated, document)
+        stored = files.keep(name, copy.encode("utf-8") if isinstance(copy, str) else copy)
         return {"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{stored}"}
 
     @app.get(
@@ -279,7 +291,7 @@ def add_libretranslate_routes(app: FastAPI, service: TranslationService, options
         if path is None:
             return JSONResponse({"error": "No such file: it was never made here, or it has expired."}, 404)
         original = filename.split(".", 1)[1]
-        fmt = TRANSLATED_COPY_FORMATS.get(PurePosixPath(original).suffix.lower(), "txt")
+        fmt = _FILE_FORMATS.get(PurePosixPath(original).suffix.lower(), "txt")
         return Response(
             path.read_bytes(),
             media_type=_MEDIA_TYPES[fmt],

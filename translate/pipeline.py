@@ -32,6 +32,7 @@ from translate.models.spec import ModelSpec, model_identity
 from translate.options import MAX_BEAMS, MAX_THREADS_PER_CORE, PipelineOptions, ReadOptions
 from translate.text.blocks import Block
 from translate.text.cleaning import clean_post
+from translate.text.documents import document_format, read_document
 from translate.text.fetching import PAGE_TYPES, fetch, format_of, is_url
 from translate.text.parsing import detect_format, parse_post
 from translate.text.reading import decode_text, normalize_text, printable_name, read_bytes, read_stream
@@ -73,6 +74,12 @@ def prepare_document(
     """
     started = time.perf_counter()
     read = read or ReadOptions()
+    office = document_format(name, content) if isinstance(content, bytes) and read.input_format is None else None
+    if office is not None:
+        document = _office_document(content, office, name, where or name)  # type: ignore[arg-type]
+        document.origin = origin
+        document.stats.seconds_read = time.perf_counter() - started
+        return document
     decoded = decode_text(content, where=where or name, charset=charset) if isinstance(content, bytes) else None
     text = normalize_text(decoded.text if decoded is not None else content)  # type: ignore[arg-type]
     fmt = read.input_format or input_format or detect_format(name, text)
@@ -94,6 +101,19 @@ def prepare_document(
     document.origin = origin
     document.stats.seconds_read = time.perf_counter() - started
     return document
+
+
+def _office_document(data: bytes, fmt: str, name: str, where: str) -> Document:
+    """A DOCX, ODT, EPUB or PDF as a Document: every paragraph kept (a document has no chrome), in its order."""
+    title, blocks = read_document(data, fmt, where)
+    return Document(
+        input=printable_name(name),
+        title=_paragraph(Block(title, "heading")) if title else None,
+        paragraphs=[_paragraph(Block(normalize_text(b.text), b.kind)) for b in blocks],
+        reading=f"{fmt.upper()} document (every paragraph kept)",
+        original=data,
+        original_format=fmt,
+    )
 
 
 def load_document(path: str | Path, read: ReadOptions | None = None) -> Document:

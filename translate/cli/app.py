@@ -40,6 +40,7 @@ from translate.pipeline import Pipeline, load_document
 from translate.render import HandoutFormat, render, render_clean
 from translate.render.formats import usable_format
 from translate.render.output import default_output_path, output_format, resolve_output, write_atomic
+from translate.text.fetching import is_url
 from translate.text.recurring import drop_batch_chrome
 
 app = typer.Typer(
@@ -62,6 +63,11 @@ class CleanFormat(str, Enum):
 class ModelKind(str, Enum):
     translation = "translation"
     summarization = "summarization"
+
+
+class OutputMode(str, Enum):
+    handout = "handout"
+    translated = "translated"
 
 
 def _to_stdout(content: str | bytes) -> None:
@@ -106,18 +112,47 @@ def run(
             help="Where to write; - for standard output. Default: POST.handout.FORMAT beside the post.",
         ),
     ] = None,
+    output_mode: Annotated[
+        OutputMode,
+        typer.Option(
+            "--output-mode",
+            help="handout: the bilingual handout. translated: a copy of the post in English alone, in its own "
+            "format (txt, md, html, docx, odt, epub, pdf), its structure kept; written as POST.en.EXT.",
+        ),
+    ] = OutputMode.handout,
     options: PipelineOptions = PipelineOptions(),
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
     """Translate a post and write a bilingual handout with a summary."""
     with user_errors(debug):
-        handout = usable_format(output_format(fmt.value if fmt else None, output)).name
-        target = resolve_output(input, output, handout)
+        translated = output_mode is OutputMode.translated
+        if translated:
+            if fmt is not None:
+                raise ConfigError("--output-mode translated writes the post's own format: drop --format.")
+            # A copy in English has no summary.
+            options = dataclasses.replace(options, models=dataclasses.replace(options.models, summarizer="none"))
+            handout = "html"
+            target = resolve_output(input, output, handout) if output else None  # its checks, before the work
+        else:
+            handout = usable_format(output_format(fmt.value if fmt else None, output)).name
+            target = resolve_output(input, output, handout)
         with stage_progress(_shows_progress(quiet)) as progress:
             pipeline = Pipeline(options, progress=progress)
             document = pipeline.run(input)
-        content = render(document, handout)
+        if translated:
+            from translate.render.translated import render_translated, translated_copy_extension
+
+            content = render_translated(document)
+            if output is None:
+                extension = translated_copy_extension(document)
+                stem = default_output_path(input, "html").name.split(".handout.")[0] if input != "-" else None
+                target = None if stem is None else Path(input).with_name(f"{stem}.en{extension}")
+                if is_url(input):
+                    target = Path(f"{stem}.en{extension}")
+                target = resolve_output(input, str(target), handout) if target is not None else None
+        else:
+            content = render(document, handout)
         if target is None:
             _to_stdout(content)
         else:

@@ -38,6 +38,17 @@ def render_pdf(document: Document) -> bytes:
     return bytes(HTML(string=page).write_pdf(stylesheets=[CSS(string=css)]))
 
 
+def html_to_pdf(page: str, paper: str = "a4") -> bytes:
+    """Any HTML page of ours as a PDF (a translated copy of a PDF document)."""
+    missing = pdf_available()
+    if missing:
+        raise ConfigError(missing)
+    from weasyprint import CSS, HTML
+
+    size = {"a4": "A4", "letter": "letter"}[paper]
+    return bytes(HTML(string=page).write_pdf(stylesheets=[CSS(string=f"@page {{ size: {size}; margin: 2cm; }}")]))
+
+
 RUNNING_HEADER = '<div class="columns-running" aria-hidden="true"><span>Svenska</span><span>English</span></div>'
 RUNNING_HEADER_CSS = """
 .columns-running { position: running(columns); display: block; width: 100%;

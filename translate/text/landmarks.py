@@ -267,6 +267,15 @@ def _label_before(element: Any) -> bool:
     )
 
 
+def walk_blocks(element: Any) -> list[Block]:
+    """The blocks of any element in reading order, read as a page's content region is (an e-book's chapter)."""
+    walker = _Walker()
+    walker.text(element.text, False)
+    walker.walk(element, "paragraph", False, True)
+    walker.flush()
+    return walker.blocks
+
+
 def read_landmark(tree: Any) -> Landmark | None:
     """The blocks of the page's content region in reading order, or None where the page does not mark one.
 

@@ -2,7 +2,7 @@
 offline), with probabilities that sum to one.
 
 On the 500 FLORES-101 Swedish sentences of tests/data/realdata/, one sentence at a time, it
-says Swedish for 493 (98.6%); on their English references it says English for 499.
+says Swedish for all 500 (py3langid 0.4; 0.3 said 493), and English for all 500 English references.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class Detection:
 def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def detect_languages(text: str, most: int = 3) -> list[Detection]:
