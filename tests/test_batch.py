@@ -27,7 +27,7 @@ from translate.fidelity.memory import TranslationMemory
 TOPICS = ["skolan", "biblioteket", "tåget", "kaffet", "vintern", "snön", "parken", "bussen", "sjön", "skogen"]
 # Kept by the cleaner (it is the author's, not the blog platform's) and the same in every post.
 SIGNATURE = "Alla bilder i inlägget är tagna av mig själv och får inte användas utan lov."
-REPORT_TOTALS = {"inputs", "done", "skipped", "failed", "sentences", "cache_hits", "seconds"}
+REPORT_TOTALS = {"inputs", "done", "skipped", "other_language", "failed", "sentences", "cache_hits", "seconds"}
 REPORT_FILE = {"input", "outputs", "status", "error", "sentences", "cache_hits", "seconds", "warnings"}
 
 
@@ -394,3 +394,31 @@ def test_a_full_disk_fails_the_files_it_hits_and_the_batch_goes_on(
     assert "no space left on the device" in failed["inlagg-03.txt"]
     assert report.count("done") == 29 and (tmp_path / "out" / "batch-report.json").is_file()
     assert not list((tmp_path / "out").rglob("*.tmp"))
+
+
+def test_posts_that_are_not_swedish_are_marked_or_left_out(cli, tmp_path: Path, fake_config: Path) -> None:  # type: ignore[no-untyped-def]
+    posts = write_posts(tmp_path / "posts", count=3)
+    (posts / "tom.txt").unlink(), (posts / "bild.txt").unlink()
+    (posts / "english.txt").write_text(
+        "A post in English\n\nThis post was written in English by a visitor, and it talks about the weather.\n",
+        encoding="utf-8",
+    )
+    (posts / "deutsch.txt").write_text(
+        "Ein Beitrag\n\nDieser Beitrag wurde auf Deutsch geschrieben und handelt vom Wetter im Winter.\n",
+        encoding="utf-8",
+    )
+    args = ("--config", fake_config, "-s", "none", "--no-memory", "-f", "json")
+    marked = cli("batch", posts, "-o", tmp_path / "all", *args)
+    assert marked.exit_code == 0, marked.output
+    report = json.loads((tmp_path / "all" / "batch-report.json").read_text(encoding="utf-8"))
+    assert report["totals"]["done"] == 5 and report["totals"]["other_language"] == 0
+    warned = {Path(f["input"]).name: f["warnings"] for f in report["files"]}
+    assert "looks en" in warned["english.txt"][0] and "looks de" in warned["deutsch.txt"][0]
+    assert not warned["inlagg-01.txt"]
+    skipped = cli("batch", posts, "-o", tmp_path / "sv", *args, "--skip-other-languages")
+    assert skipped.exit_code == 0, skipped.output
+    report = json.loads((tmp_path / "sv" / "batch-report.json").read_text(encoding="utf-8"))
+    assert report["totals"]["done"] == 3 and report["totals"]["other_language"] == 2
+    left = {Path(f["input"]).name for f in report["files"] if f["status"] == "other-language"}
+    assert left == {"english.txt", "deutsch.txt"} and "2 not in Swedish" in skipped.stderr
+    assert not (tmp_path / "sv" / "english.json").exists()

@@ -30,6 +30,7 @@ from translate.render.formats import usable_format
 from translate.render.output import remove_stale_temp_files, write_atomic
 from translate.text.feeds import Entry, looks_like_listing, parse_listing, slug_of, url_folders
 from translate.text.fetching import FEED_TYPES, PAGE_TYPES, Fetched, fetch, format_of, is_url
+from translate.text.language import SWEDISH, Detection, detect_languages
 from translate.text.reading import read_bytes
 from translate.text.recurring import block_sentences, drop_recurring, recurring_blocks
 
@@ -85,13 +86,15 @@ class BatchOptions:
     memory: MemoryOptions = field(default_factory=MemoryOptions)
     shard: tuple[int, int] | None = None  # (index, count), index from 0
     pipeline: PipelineOptions = field(default_factory=PipelineOptions)
+    # A post that is not Swedish is left out ("other language" in the report) instead of translated with a warning.
+    skip_other_languages: bool = False
 
 
 @dataclass
 class FileResult:
     input: str
     outputs: list[str]
-    status: str  # done, skipped or failed
+    status: str  # done, skipped (up to date), other-language (--skip-other-languages) or failed
     error: str | None = None
     sentences: int = 0
     cache_hits: int = 0
@@ -113,6 +116,7 @@ class BatchReport:
                 "inputs": len(self.files),
                 "done": self.count("done"),
                 "skipped": self.count("skipped"),
+                "other_language": self.count("other-language"),
                 "failed": self.count("failed"),
                 "sentences": sum(f.sentences for f in self.files),
                 "cache_hits": sum(f.cache_hits for f in self.files),
@@ -366,6 +370,7 @@ class _Pending:
     digest: str
     sentences: int
     document: Document | None = None
+    language_warning: str | None = None  # the post does not look Swedish (translated anyway)
 
 
 def run_batch(
@@ -407,6 +412,11 @@ def run_batch(
         if isinstance(survey, FileResult):
             results[position] = survey
             continue
+        other = _other_language(survey)
+        if other and options.skip_other_languages:
+            reason = f"{item.name}: {other}; left out (--skip-other-languages)."
+            results[position] = FileResult(item.name, [], "other-language", reason)
+            continue
         dropped = sorted(set(survey.blocks) & recurring.keys())
         digest = _state_digest(survey.digest, dropped)
         outputs = [str(p) for p in item.outputs(options.output, options.formats)]
@@ -418,7 +428,7 @@ def run_batch(
             results[position] = FileResult(item.name, [], "failed", _nothing_but_chrome(item, len(readable)))
             continue
         results[position] = FileResult(item.name, outputs, "failed", "interrupted before it was translated")
-        pending.append(_Pending(position, item, digest, sentences))
+        pending.append(_Pending(position, item, digest, sentences, language_warning=other))
     total_sentences = sum(p.sentences for p in pending)
     files_done = len(inputs) - len(pending)
 
@@ -473,6 +483,7 @@ class _Survey:
 
     digest: str
     blocks: dict[str, int]
+    language: Detection | None = None  # what language its text is in (None: too little text to tell)
 
 
 def _survey(pipeline: Pipeline, item: BatchInput) -> _Survey | FileResult:
@@ -482,7 +493,24 @@ def _survey(pipeline: Pipeline, item: BatchInput) -> _Survey | FileResult:
         document = _prepare_document(pipeline, item, data)
     except HandoutError as error:
         return FileResult(item.name, [], "failed", str(error), seconds=time.perf_counter() - started)
-    return _Survey(digest, block_sentences(document))
+    return _Survey(digest, block_sentences(document), _language_of(document))
+
+
+# Characters of a post's text that language identification looks at: plenty to be sure, and quick.
+LANGUAGE_SAMPLE_CHARS = 2000
+
+
+def _language_of(document: Document) -> Detection | None:
+    text = " ".join(p.source for p in document.paragraphs if p.kind != "code")[:LANGUAGE_SAMPLE_CHARS]
+    return detect_languages(text, most=1)[0] if len(text.split()) >= 3 else None
+
+
+def _other_language(survey: _Survey) -> str | None:
+    """Why the post looks not Swedish, or None when it is (or cannot be told)."""
+    found = survey.language
+    if found is None or found.language == SWEDISH:
+        return None
+    return f"its text looks {found.language} ({found.confidence:.0f}% sure), not Swedish (sv)"
 
 
 def _state_digest(input_digest: str, dropped: list[str]) -> str:
@@ -547,5 +575,6 @@ def _finish(prepared: _Pending, hits: int, options: BatchOptions, settings: str)
         cache_hits=hits,
         # The document's own share of the pipeline's work (reading it included), then rendering and writing.
         seconds=document.stats.seconds_total + time.perf_counter() - started,
-        warnings=document.warnings,
+        warnings=document.warnings
+        + ([f"{item.name}: {prepared.language_warning}."] if prepared.language_warning else []),
     )

@@ -189,6 +189,14 @@ def batch(
     options: PipelineOptions = PipelineOptions(),
     memory: MemoryOptions = MemoryOptions(),
     force: Annotated[bool, typer.Option("--force", help="Translate again even what is up to date.")] = False,
+    skip_other_languages: Annotated[
+        bool,
+        typer.Option(
+            "--skip-other-languages",
+            help="Leave out posts that are not in Swedish (by language identification); otherwise they are "
+            "translated with a warning.",
+        ),
+    ] = False,
     shard: Annotated[
         Optional[str],
         typer.Option("--shard", help="i/n: only this machine's share of the inputs (i from 0 to n-1)."),
@@ -208,6 +216,7 @@ def batch(
             memory=memory,
             shard=parse_shard(shard) if shard else None,
             pipeline=options,
+            skip_other_languages=skip_other_languages,
         )
         earlier: list[Path] = []
         found = collect_inputs(inputs, exclude=output, skipped=earlier)

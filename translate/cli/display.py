@@ -247,13 +247,16 @@ def report_batch(report: BatchReport, where: Path) -> None:
     totals = report.to_dict()["totals"]
     typer.echo(
         f"{totals['inputs']} inputs: {totals['done']} done, {totals['skipped']} up to date, "
-        f"{totals['failed']} failed; {totals['sentences']} sentences, {totals['cache_hits']} from memory "
+        + (f"{totals['other_language']} not in Swedish, " if totals["other_language"] else "")
+        + f"{totals['failed']} failed; {totals['sentences']} sentences, {totals['cache_hits']} from memory "
         f"or repeated; {totals['seconds']:.1f} s. Report: {where}",
         err=True,
     )
     for failed in (f for f in report.files if f.status == "failed"):
         # Errors name their file already.
         typer.secho(f"  failed: {failed.error}", err=True, fg=typer.colors.RED)
+    for other in (f for f in report.files if f.status == "other-language"):
+        typer.secho(f"  left out: {other.error}", err=True, fg=typer.colors.YELLOW)
     for warning in (w for f in report.files for w in f.warnings):
         typer.secho(f"  warning: {warning}", err=True, fg=typer.colors.YELLOW)
 
