@@ -79,7 +79,7 @@ def test_the_stages_do_not_reach_up_into_the_front_ends() -> None:
 
 def test_the_folder_listing_names_the_stages() -> None:
     packages = {p.parent.name for p in (ROOT / "translate").glob("*/__init__.py")}
-    assert packages == {"text", "models", "fidelity", "render", "cli"}
+    assert packages == {"text", "models", "fidelity", "render", "cli", "web"}
     assert {p.stem for p in (ROOT / "translate" / "text").glob("*.py")} >= {"reading", "parsing", "cleaning", "segment"}
     assert {p.stem for p in (ROOT / "translate" / "models").glob("*.py")} >= {"registry", "hub", "engines", "seq2seq"}
     assert {p.stem for p in (ROOT / "translate" / "fidelity").glob("*.py")} >= {"glossary", "guard", "memory"}

@@ -31,6 +31,7 @@ OPERATIONS = [
     ("POST", "/translate_file"),
     ("GET", "/download_file/{filename}"),
     ("GET", "/metrics"),
+    ("POST", "/v1/render"),
 ]
 
 

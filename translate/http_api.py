@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from pydantic import BaseModel, Field, ValidationError
@@ -118,3 +119,12 @@ def safe_name(name: str, default: str = "post.txt") -> str:
     base = PurePosixPath(name.replace("\\", "/")).name.strip()
     base = re.sub(r"[^\w.\- ]", "_", base)[:120]
     return base or default
+
+
+def content_disposition(filename: str) -> str:
+    """inline, with an ASCII file name for every client and the real one (RFC 6266) for those that read it."""
+    fallback = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
+    header = f'inline; filename="{fallback}"'
+    if fallback != filename:
+        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
+    return header

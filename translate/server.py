@@ -20,7 +20,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import parse_qs, quote
+from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -35,6 +35,7 @@ from translate.http_api import (
     ERRORS,
     check_pair,
     check_size,
+    content_disposition,
     describe_validation,
     form_schema,
     inline_schema,
@@ -204,7 +205,11 @@ MAX_CONNECTIONS = 256
 
 # Answered without a key, as LibreTranslate does: a load balancer's probe, and the settings a
 # front end reads before it knows whether it needs a key.
-PUBLIC_PATHS = frozenset({"/health", "/frontend/settings"})
+PUBLIC_PATHS = frozenset({"/health", "/frontend/settings", "/"})
+
+
+def _public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith("/static/")
 
 
 class _SlowBody(Exception):
@@ -241,7 +246,7 @@ class RequestGuard:
             pass
         elif body is None:
             refusal = 413, f"The request body is over the limit of {self.options.max_body_bytes:,} bytes."
-        elif self.options.api_keys and scope["method"] != "OPTIONS" and scope.get("path") not in PUBLIC_PATHS:
+        elif self.options.api_keys and scope["method"] != "OPTIONS" and not _public(scope.get("path", "")):
             refusal = await self._check_key(scope, body)
         try:
             if refusal is not None:
@@ -353,15 +358,6 @@ async def _offered_key(scope: Scope, body: bytes) -> str | None:
 # --- parsing request bodies ----------------------------------------------------------------
 
 
-def _content_disposition(filename: str) -> str:
-    """inline, with an ASCII file name for every client and the real one (RFC 6266) for those that read it."""
-    fallback = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
-    header = f'inline; filename="{fallback}"'
-    if fallback != filename:
-        header += f"; filename*=UTF-8''{quote(filename, safe='')}"
-    return header
-
-
 async def _post_document(request: Request, char_limit: int) -> Document:
     """The post a /v1/handout or /v1/summarize request sends, read, cleaned and segmented."""
     from starlette.datastructures import UploadFile
@@ -413,6 +409,8 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
     app = FastAPI(
         title="sv2en-handout",
         version=__version__,
+        docs_url=None,  # served from local files by translate.web, not from a CDN
+        redoc_url=None,
         summary="Swedish to English translation: LibreTranslate-compatible /translate, plus bilingual handouts.",
         lifespan=lifespan,
     )
@@ -507,7 +505,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         return Response(
             content,
             media_type=info.media_type,
-            headers={"Content-Disposition": _content_disposition(filename)},
+            headers={"Content-Disposition": content_disposition(filename)},
         )
 
     @app.post(
@@ -542,6 +540,9 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         options.char_limit, bool(options.api_keys), options.suggestions, options.files_dir
     )
     add_libretranslate_routes(app, service, settings)
+    from translate.web import add_page_routes
+
+    add_page_routes(app)
     app.add_middleware(RequestGuard, options=options, metrics=getattr(app.state, "metrics", None))
     if options.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware

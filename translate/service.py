@@ -128,6 +128,8 @@ class TranslationService:
         self.sentences_done = 0
         self.sentences_reused = 0  # from the translation memory, or repeated within a round
         self.rounds_abandoned = 0  # stopped part-way because nobody waited for them any more
+        # The round in progress: its stage and how far it is (sentences), for /health and the web page.
+        self.round_progress: dict[str, Any] | None = None
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -252,7 +254,10 @@ class TranslationService:
             self._pending = deque(j for j in self._pending if j is not job)
 
     def _between_batches(self, stage: str, done: int, total: int) -> None:
-        """The pipeline's progress, called in the worker after each batch: where a round nobody waits for ends."""
+        """The pipeline's progress, called in the worker after each batch: what /health reports of the round in
+        progress, and where a round nobody waits for ends."""
+        if stage in ("translate", "retry", "summarize"):
+            self.round_progress = {"stage": stage, "done": done, "total": total}
         round_jobs = self._round
         if round_jobs and all(job.abandoned for job in round_jobs):
             raise _RoundAbandoned()
@@ -280,6 +285,8 @@ class TranslationService:
                 "sentences_reused": self.sentences_reused,
             },
         }
+        if self.round_progress is not None:
+            report["round"] = dict(self.round_progress)  # the batch plan in progress: stage, sentences done, total
         if self.state == "ready":
             report["engine"] = self.pipeline.translator.engine_description
         if self.error:
@@ -375,6 +382,7 @@ class TranslationService:
                         _fail(job, _worker_failure(job))
         finally:
             self._round = []
+            self.round_progress = None
         seconds = time.perf_counter() - started
         self._round_seconds = 0.7 * self._round_seconds + 0.3 * seconds
         self._free_since = time.monotonic()
