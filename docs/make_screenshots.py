@@ -94,7 +94,7 @@ def page_screenshot(driver) -> None:  # type: ignore[no-untyped-def]
     from translate import ModelOptions
     from translate.models.external import ExternalGenerator
     from translate.options import MemoryOptions
-    from translate.server import ServerOptions, create_app
+    from translate.server import create_app
     from translate.service import ServiceOptions, TranslationService
 
     service = TranslationService(
