@@ -35,7 +35,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, fake_config: Path) -> Itera
     folder = tmp_path_factory.mktemp("page")
     log = folder / "server.log"
     command = [sys.executable, str(FAKE_CLI), "serve", "--config", str(fake_config), "-s", "extractive"]
-    command += ["--port", str(port), "--no-memory"]
+    command += ["--port", str(port), "--no-memory", "--fetch-urls", "any"]
     process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, env=subprocess_env())
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -169,16 +169,16 @@ def test_the_page_is_labelled_and_says_its_languages(browser: Any, server: str) 
         assert labels, f"no label for {control.get_attribute('id')}"
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert browser.find_element(By.ID, "post-text").get_attribute("lang") == "sv"
-    # Tab order: the text, the file, then the button.
+    # Tab order: the text, the address (this server fetches pages), the file, then the button.
     from selenium.webdriver import ActionChains
     from selenium.webdriver.common.keys import Keys
 
     browser.find_element(By.ID, "post-text").click()
     order = []
-    for _ in range(3):
+    for _ in range(4):
         order.append(browser.switch_to.active_element.get_attribute("id"))
         ActionChains(browser).send_keys(Keys.TAB).perform()  # to the page: a file input takes keys as a path
-    assert order == ["post-text", "post-file", "translate"]
+    assert order == ["post-text", "post-url", "post-file", "translate"]
     # An empty submit says what to do, where a screen reader hears it.
     browser.find_element(By.ID, "translate").click()
     assert "Paste a post" in browser.find_element(By.ID, "status").text
@@ -189,3 +189,39 @@ def test_the_api_docs_work_offline(browser: Any, server: str) -> None:
     browser.get(server + "/docs")
     _wait(browser, "return document.querySelectorAll('.opblock').length > 5")
     assert _requested_hosts(browser) <= {server.split("/")[2]}
+
+
+def test_a_post_by_its_address(browser: Any, server: str) -> None:
+    import http.server
+    import threading
+
+    from selenium.webdriver.common.by import By
+
+    page = (
+        "<html><body><main><h1>Hösten</h1><p>Löven faller från träden i parken.</p>"
+        "<p>Vi plockade svamp i skogen hela dagen.</p></main></body></html>"
+    ).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    site = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        browser.get(server + "/")
+        _wait(browser, "return !document.getElementById('url-row').hidden")
+        field = browser.find_element(By.ID, "post-url")
+        field.send_keys(f"http://127.0.0.1:{site.server_address[1]}/hosten/")
+        browser.find_element(By.ID, "translate").click()
+        _wait(browser, "return !document.getElementById('result').hidden")
+        assert browser.find_element(By.ID, "result-title").text == "Hösten"
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#pairs .pair")) == 2
+    finally:
+        site.shutdown()

@@ -207,6 +207,7 @@ class LibreTranslateSettings:
     keys_required: bool
     suggestions: bool
     files_dir: Path | None
+    fetch_urls: str = "off"
 
 
 def add_libretranslate_routes(app: FastAPI, service: TranslationService, options: LibreTranslateSettings) -> None:
@@ -232,6 +233,7 @@ def add_libretranslate_routes(app: FastAPI, service: TranslationService, options
             "apiKeys": options.keys_required,
             "keyRequired": options.keys_required,
             "suggestions": options.suggestions,
+            "fetchUrls": options.fetch_urls != "off",  # this tool's own: the page shows its URL field
             "filesTranslation": True,
             "supportedFilesFormat": formats,
             "language": {"source": {"code": "sv", "name": "Swedish"}, "target": {"code": "en", "name": "English"}},

@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from translate.document import Document
+from translate.document import Document, Origin
 from translate.errors import ConfigError, HandoutError, InputError, ModelLoadError
 from translate.http_api import (
     ERRORS,
@@ -55,6 +55,8 @@ from translate.service import (
     State,
     TranslationService,
 )
+from translate.text.feeds import slug_of
+from translate.text.fetching import PAGE_TYPES, fetch, format_of
 from translate.text.snippets import parse_snippet
 from translate.version import __version__
 
@@ -81,6 +83,9 @@ class ServerOptions:
     max_body_bytes: int = 4 * 1024 * 1024  # raw request body (413 beyond), uploads included
     log_text: bool = False  # log the text of requests (off: only sizes and timings)
     suggestions: bool = False  # /suggest stores suggested translations in the memory, as a person's
+    # Posts by URL (/v1/handout's url): off; public (addresses on the internet only, so that a client cannot
+    # make the server reach into its own network); any (a trusted intranet).
+    fetch_urls: Literal["off", "public", "any"] = "off"
     files_dir: Path | None = None  # where /translate_file keeps its translated files; None: a temporary folder
     service: ServiceOptions = field(default_factory=ServiceOptions)
     pipeline: PipelineOptions = field(default_factory=PipelineOptions)
@@ -140,7 +145,10 @@ class Language(BaseModel):
 class HandoutRequest(BaseModel):
     """A post to turn into a handout (or to summarize), sent as JSON."""
 
-    text: str = Field(description="The post: plain text, Markdown or HTML.")
+    text: str = Field("", description="The post: plain text, Markdown or HTML (or give url).")
+    url: str | None = Field(
+        None, description="The post's address instead of its text (only when the server was started with --fetch-urls)."
+    )
     name: str = Field(
         "post.txt", description="A name for the post (shown in the handout); its extension sets the format."
     )
@@ -358,7 +366,7 @@ async def _offered_key(scope: Scope, body: bytes) -> str | None:
 # --- parsing request bodies ----------------------------------------------------------------
 
 
-async def _post_document(request: Request, char_limit: int) -> Document:
+async def _post_document(request: Request, char_limit: int, fetch_urls: str = "off") -> Document:
     """The post a /v1/handout or /v1/summarize request sends, read, cleaned and segmented."""
     from starlette.datastructures import UploadFile
 
@@ -377,7 +385,18 @@ async def _post_document(request: Request, char_limit: int) -> Document:
     elif upload is not None:
         raise HTTPException(400, "'file' must be an uploaded file (multipart/form-data); send text as 'text'.")
     post = validated(HandoutRequest, fields)
-    if upload is None:
+    name = post.name
+    origin: Origin | None = None
+    input_format: str | None = None
+    charset: str | None = None
+    if upload is None and post.url:
+        if fetch_urls == "off":
+            raise HTTPException(403, "This server does not fetch pages (it was started without --fetch-urls).")
+        page = await run_in_threadpool(fetch, post.url, PAGE_TYPES, None, fetch_urls != "any")
+        content, where, origin = page.content, post.url, Origin(page.url)
+        input_format, charset = format_of(page), page.charset
+        name = fields.get("name") or f"{slug_of(page.url)}.html"
+    elif upload is None:
         if not post.text.strip():
             raise InputError("The post is empty: there is nothing to translate.")
         content = post.text
@@ -386,7 +405,9 @@ async def _post_document(request: Request, char_limit: int) -> Document:
         clean=CleanOptions(keep_comments=post.keep_comments, keep_all=post.keep_all),
     )
     # The same bytes -> Document path as `translate run` and `translate batch`.
-    document = await run_in_threadpool(prepare_document, content, safe_name(post.name), read, where)
+    document = await run_in_threadpool(
+        prepare_document, content, safe_name(name), read, where, origin, input_format, charset
+    )
     require_text(document)
     check_size(document.source_characters(), char_limit)
     return document
@@ -496,7 +517,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         ] = HandoutFormat.json,
     ) -> Response:
         """A bilingual handout of a post (text or an uploaded file): cleaned, translated, summarized, rendered."""
-        document = await _post_document(request, options.char_limit)
+        document = await _post_document(request, options.char_limit, options.fetch_urls)
         await service.process([document], handout=True, disconnected=request.is_disconnected)
         info = handout_format(format.value)
         content = await run_in_threadpool(info.render, document)
@@ -513,7 +534,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
     )
     async def summarize_post(request: Request) -> SummaryResponse:
         """An English summary of a Swedish post (the post is cleaned and translated first)."""
-        document = await _post_document(request, options.char_limit)
+        document = await _post_document(request, options.char_limit, options.fetch_urls)
         await service.process([document], handout=True, disconnected=request.is_disconnected)
         summary = document.summary
         return SummaryResponse(
@@ -537,7 +558,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
     from translate.libretranslate import LibreTranslateSettings, add_libretranslate_routes
 
     settings = LibreTranslateSettings(
-        options.char_limit, bool(options.api_keys), options.suggestions, options.files_dir
+        options.char_limit, bool(options.api_keys), options.suggestions, options.files_dir, options.fetch_urls
     )
     add_libretranslate_routes(app, service, settings)
     from translate.web import add_page_routes

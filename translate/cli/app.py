@@ -65,6 +65,12 @@ class ModelKind(str, Enum):
     summarization = "summarization"
 
 
+class FetchUrls(str, Enum):
+    off = "off"
+    public = "public"
+    any = "any"
+
+
 class OutputMode(str, Enum):
     handout = "handout"
     translated = "translated"
@@ -405,6 +411,14 @@ def serve(
     log_text: Annotated[
         bool, typer.Option("--log-text", help="Log the text of requests (by default only sizes and timings).")
     ] = False,
+    fetch_urls: Annotated[
+        FetchUrls,
+        typer.Option(
+            "--fetch-urls",
+            help="Let clients send a post's URL (/v1/handout's url, the page's URL field): public fetches "
+            "addresses on the internet only; any also this machine's network (a trusted intranet).",
+        ),
+    ] = FetchUrls.off,
     suggestions: Annotated[
         bool,
         typer.Option(
@@ -437,6 +451,7 @@ def serve(
             max_body_bytes=int(max_body_mb * 1024 * 1024),
             log_text=log_text,
             suggestions=suggestions,
+            fetch_urls=fetch_urls.value,
             service=ServiceOptions(
                 queue_size=queue_size,
                 batch_window=batch_window_ms / 1000,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from translate.errors import InputError
 from translate.version import __version__
@@ -37,18 +38,26 @@ class Fetched:
     charset: str | None
 
 
-def fetch(url: str, accept: tuple[str, ...] = PAGE_TYPES + FEED_TYPES, timeout: float | None = None) -> Fetched:
+def fetch(
+    url: str, accept: tuple[str, ...] = PAGE_TYPES + FEED_TYPES, timeout: float | None = None, public_only: bool = False
+) -> Fetched:
     """GET a URL; InputError for an unreachable server, a timeout, an error status, a type not in ``accept`` or a
-    body over MAX_BYTES. ``timeout`` (seconds, for connecting and for each read) defaults to TIMEOUT_SECONDS."""
+    body over MAX_BYTES. ``timeout`` (seconds, for connecting and for each read) defaults to TIMEOUT_SECONDS.
+
+    ``public_only`` (a server fetching for its clients) refuses every address that is not a public one,
+    redirects included: loopback, private networks, link-local (cloud metadata services) and the like.
+    """
     import httpx
 
     timeout = TIMEOUT_SECONDS if timeout is None else timeout
+    hooks = {"request": [_refuse_private_hosts]} if public_only else {}
     try:
         with httpx.Client(
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
             timeout=httpx.Timeout(timeout),
             headers={"User-Agent": USER_AGENT, "Accept": ", ".join(accept) + ";q=0.9, */*;q=0.1"},
+            event_hooks=hooks,
         ) as client:
             with client.stream("GET", url) as response:
                 if response.status_code >= 400:
@@ -84,6 +93,25 @@ def fetch(url: str, accept: tuple[str, ...] = PAGE_TYPES + FEED_TYPES, timeout: 
             f"{url}: could not connect ({error.__class__.__name__}: {error}). Is there a network, and is the "
             "address right? A saved copy of the page works offline."
         ) from error
+
+
+def _refuse_private_hosts(request: Any) -> None:
+    """Before each request (each redirect too): every address the host resolves to must be a public one."""
+    import ipaddress
+    import socket
+
+    host = request.url.host
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, request.url.port or 443)}
+    except OSError as error:
+        raise InputError(f"{request.url}: the host {host} cannot be found ({error}).") from error
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if not ip.is_global:
+            raise InputError(
+                f"{request.url}: {host} is a private, loopback or link-local address ({ip}); this server fetches "
+                "public pages only."
+            )
 
 
 def _content_type(header: str) -> tuple[str, str | None]:

@@ -26,6 +26,7 @@
   fetch("/frontend/settings").then((r) => r.json()).then((settings) => {
     keyRequired = settings.keyRequired;
     $("key-row").hidden = !keyRequired;
+    $("url-row").hidden = !settings.fetchUrls;  // only where the server fetches pages (--fetch-urls)
   }).catch(() => {});
 
   // Progress: the server reports the round in progress (sentences translated of its total) on /health.
@@ -59,11 +60,15 @@
     event.preventDefault();
     const file = $("post-file").files[0];
     const text = $("post-text").value;
-    if (!file && !text.trim()) { say("Paste a post or choose a file first.", true); $("post-text").focus(); return; }
+    const url = $("post-url").value.trim();
+    if (!file && !text.trim() && !url) { say("Paste a post or choose a file first.", true); $("post-text").focus(); return; }
     let body, contentType = {};
     if (file) {
       body = new FormData();
       body.append("file", file);
+    } else if (url && !text.trim()) {
+      body = JSON.stringify({ url: url });
+      contentType = { "Content-Type": "application/json" };
     } else {
       body = JSON.stringify({ text: text, name: "post.txt" });
       contentType = { "Content-Type": "application/json" };
