@@ -136,3 +136,30 @@ def test_metrics_in_prometheus_format(server) -> None:  # type: ignore[no-untype
     assert "sv2en_queue_length" in families
     translated = [s for s in families["sv2en_requests"].samples if s.labels.get("path") == "/translate"]
     assert translated and translated[0].labels["status"] == "200"
+
+
+def test_libretranslates_documented_examples(server) -> None:  # type: ignore[no-untyped-def]
+    """The request and answer shapes of LibreTranslate's README ("Simple", "Auto Detect Language", "HTML",
+    "Alternatives"), with Swedish for its English and Italian: the same fields come back."""
+    base, _ = server
+    simple = httpx.post(base + "translate", json={"q": "Hej!", "source": "sv", "target": "en", "api_key": KEY})
+    assert simple.status_code == 200 and set(simple.json()) == {"translatedText"}
+    auto = httpx.post(
+        base + "translate",
+        json={"q": "Det här är en lång mening på svenska om vädret i dag.", "source": "auto", "target": "en",
+              "api_key": KEY},
+    ).json()  # fmt: skip
+    assert set(auto) == {"translatedText", "detectedLanguage"}
+    assert auto["detectedLanguage"]["language"] == "sv" and 0 < auto["detectedLanguage"]["confidence"] <= 100
+    html = httpx.post(
+        base + "translate",
+        json={"q": '<p class="green">Hej!</p>', "source": "sv", "target": "en", "format": "html", "api_key": KEY},
+    ).json()
+    assert html["translatedText"].startswith('<p class="green">') and html["translatedText"].endswith("</p>")
+    alternatives = httpx.post(
+        base + "translate",
+        json={"q": "Hej", "source": "sv", "target": "en", "format": "text", "alternatives": 3, "api_key": KEY},
+    ).json()
+    assert set(alternatives) == {"translatedText", "alternatives"} and alternatives["alternatives"] == []
+    unsupported = httpx.post(base + "translate", json={"q": "Hello!", "source": "en", "target": "es", "api_key": KEY})
+    assert unsupported.status_code == 400 and set(unsupported.json()) == {"error"}

@@ -57,6 +57,7 @@ from translate.service import (
 )
 from translate.text.feeds import slug_of
 from translate.text.fetching import PAGE_TYPES, fetch, format_of
+from translate.text.language import detect_languages
 from translate.text.snippets import parse_snippet
 from translate.version import __version__
 
@@ -131,9 +132,16 @@ class TranslateRequest(BaseModel):
     api_key: str | None = Field(None, description="Needed when the server was started with API keys.")
 
 
+class Detected(BaseModel):
+    confidence: float
+    language: str
+
+
 class TranslateResponse(BaseModel):
     translatedText: str | list[str]  # noqa: N815 - LibreTranslate's name
     alternatives: list[str] | list[list[str]] | None = None
+    # With source "auto", as LibreTranslate: what the text was taken to be (this server translates it as Swedish).
+    detectedLanguage: Detected | list[Detected] | None = None  # noqa: N815
 
 
 class Language(BaseModel):
@@ -214,6 +222,17 @@ MAX_CONNECTIONS = 256
 # Answered without a key, as LibreTranslate does: a load balancer's probe, and the settings a
 # front end reads before it knows whether it needs a key.
 PUBLIC_PATHS = frozenset({"/health", "/frontend/settings", "/"})
+
+
+# A text this short says too little of its language; it is taken as Swedish, the only source there is.
+MIN_DETECT_CHARS = 20
+
+
+def _detected(text: str) -> dict[str, Any]:
+    if len(text.strip()) < MIN_DETECT_CHARS:
+        return {"confidence": 100.0, "language": "sv"}
+    best = detect_languages(text[:2000], most=1)[0]
+    return {"confidence": best.confidence, "language": best.language}
 
 
 def _public(path: str) -> bool:
@@ -494,6 +513,9 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         answer: dict[str, Any] = {"translatedText": translated if isinstance(body.q, list) else translated[0]}
         if body.alternatives:
             answer["alternatives"] = [[] for _ in texts] if isinstance(body.q, list) else []
+        if body.source.lower() == "auto":
+            found = await run_in_threadpool(lambda: [_detected(text) for text in texts])
+            answer["detectedLanguage"] = found if isinstance(body.q, list) else found[0]
         return answer
 
     @app.get("/languages", response_model=list[Language], responses={403: ERRORS[403]}, tags=["LibreTranslate"])
