@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import SAMPLE_POST, SAMPLE_TITLE
+from conftest import SAMPLE_POST, SAMPLE_TITLE, page_server
 from fastapi.testclient import TestClient
 
 from translate.fidelity.memory import TranslationMemory
@@ -405,28 +405,12 @@ def test_a_post_by_url_is_fetched_only_when_allowed_and_never_from_a_private_add
     service: TranslationService,
 ) -> None:
     """A server that fetched any address for its clients would let them reach into its own network."""
-    import http.server
-    import threading
-
     page = (
         "<html><head><title>Vintern</title></head><body><article><h1>Vintern i Norrland</h1>"
         "<p>Det har snöat i tre dagar nu, och hela byn ligger under ett tjockt vitt täcke.</p></article></body></html>"
     ).encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    site = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{site.server_address[1]}/2024/vintern/"
-    try:
+    with page_server(page) as site:
+        url = f"{site}/2024/vintern/"
         off = client_for(service).post("/v1/handout", json={"url": url})
         assert off.status_code == 403 and "--fetch-urls" in off.json()["error"]
         public = client_for(service, fetch_urls="public").post("/v1/handout", json={"url": url})
@@ -436,5 +420,3 @@ def test_a_post_by_url_is_fetched_only_when_allowed_and_never_from_a_private_add
         handout = trusted.json()
         assert handout["title"]["source"] == "Vintern i Norrland" and handout["origin"]["url"] == url
         assert client_for(service, fetch_urls="any").get("/frontend/settings").json()["fetchUrls"] is True
-    finally:
-        site.shutdown()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SAMPLE_POST, subprocess_env
+from conftest import SAMPLE_POST, page_server, subprocess_env
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -192,36 +192,17 @@ def test_the_api_docs_work_offline(browser: Any, server: str) -> None:
 
 
 def test_a_post_by_its_address(browser: Any, server: str) -> None:
-    import http.server
-    import threading
-
     from selenium.webdriver.common.by import By
 
     page = (
         "<html><body><main><h1>Hösten</h1><p>Löven faller från träden i parken.</p>"
         "<p>Vi plockade svamp i skogen hela dagen.</p></main></body></html>"
     ).encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    site = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
-    try:
+    with page_server(page) as site:
         browser.get(server + "/")
         _wait(browser, "return !document.getElementById('url-row').hidden")
-        field = browser.find_element(By.ID, "post-url")
-        field.send_keys(f"http://127.0.0.1:{site.server_address[1]}/hosten/")
+        browser.find_element(By.ID, "post-url").send_keys(f"{site}/hosten/")
         browser.find_element(By.ID, "translate").click()
         _wait(browser, "return !document.getElementById('result').hidden")
         assert browser.find_element(By.ID, "result-title").text == "Hösten"
         assert len(browser.find_elements(By.CSS_SELECTOR, "#pairs .pair")) == 2
-    finally:
-        site.shutdown()
