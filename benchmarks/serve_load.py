@@ -102,6 +102,17 @@ def phase(url: str, texts: list[str], clients: int, seconds: float) -> dict[str,
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a process and its threads so far (Linux /proc; 0.0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    import os
+
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def health(base: str) -> dict[str, Any]:
     with urllib.request.urlopen(base + "health", timeout=10) as response:
         return dict(json.load(response))
@@ -137,7 +148,10 @@ def main() -> None:
         figures: dict[str, Any] = {}
         for name, clients in (("sequential", 1), ("concurrent", args.clients)):
             before = health(base)["done"]
+            cpu_before = cpu_seconds(server.pid)
             figures[name] = phase(base + "translate", texts, clients, args.seconds)
+            # The server's CPU time over the phase, from /proc: 2.0 cores means both kept busy.
+            figures[name]["server_cores_busy"] = (cpu_seconds(server.pid) - cpu_before) / figures[name]["seconds"]
             after = health(base)["done"]
             # As the server split them (a paragraph is not always exactly two sentences).
             figures[name]["sentences"] = after["sentences"] - before["sentences"]
@@ -159,7 +173,8 @@ def main() -> None:
         print(
             f"{name:>10}: {f['clients']:2d} clients, {f['requests']} requests in {f['seconds']:.1f} s = "
             f"{f['requests_per_s']:.2f} req/s ({f['sentences_per_s']:.1f} sentences/s), "
-            f"p50 {f['p50_s']:.2f} s, p95 {f['p95_s']:.2f} s, {f['errors']} errors ({f['server_errors']} 5xx)"
+            f"p50 {f['p50_s']:.2f} s, p95 {f['p95_s']:.2f} s, {f['errors']} errors ({f['server_errors']} 5xx), "
+            f"server CPU {f['server_cores_busy']:.2f} cores"
         )
     print(
         f"concurrent / sequential throughput: {figures['speedup']:.2f}x "

@@ -122,3 +122,16 @@ def test_end_of_sentence_id_is_taken_from_the_model(tmp_path: Path, backend: str
     outputs = generator.generate(["Vi gick hem.", "Det var en gång en liten by vid havet."])
     assert len(outputs) == 2 and all(outputs)
     assert "</s>" not in " ".join(outputs)
+
+
+def test_a_short_plan_is_spread_over_the_engines_workers() -> None:
+    """Two sentences as one batch would keep one of two workers idle; a long plan is left as packed."""
+    from translate.models.seq2seq import _spread
+
+    assert _spread([[0, 1]], 2) == [[0], [1]]
+    assert _spread([[0, 1, 2, 3, 4]], 2) == [[0, 1, 2], [3, 4]]
+    four = _spread([[0, 1, 2, 3], [4, 5]], 4)
+    assert len(four) == 4 and sorted(i for b in four for i in b) == list(range(6)) and max(map(len, four)) == 2
+    assert _spread([[0]], 2) == [[0]]  # one sentence cannot be shared
+    packed = [[0, 1], [2, 3], [4]]
+    assert _spread(packed, 2) == packed and _spread(packed, 1) == packed

@@ -167,6 +167,11 @@ class CTranslate2Engine:
             intra_threads=self.intra_threads if device == "cpu" else 0,
         )
 
+    @property
+    def parallel_batches(self) -> int:
+        """How many batches it runs at once: one per worker on the CPU."""
+        return self.inter_threads if self.device == "cpu" else 1
+
     def describe(self) -> str:
         threads = f", {self.inter_threads}x{self.intra_threads} threads" if self.device == "cpu" else ""
         shortlist = ", vocabulary shortlist" if self.shortlist else ""
@@ -228,7 +233,7 @@ class CTranslate2Engine:
         # One batch per worker is submitted at a time, the next as soon as one is done (within a
         # poll, 20 ms, of a batch that takes seconds): a caller that stops early (a request given
         # up on, Ctrl-C) leaves at most one batch per worker running, not the whole plan queued.
-        window = self.inter_threads if self.device == "cpu" else 1
+        window = self.parallel_batches
         queued = ((position, self._submit(inputs, settings)) for position, (inputs, settings) in enumerate(requests))
         for position, results in _as_finished(queued, window):
             yield position, [self.tokenizer.convert_tokens_to_ids(r.result().hypotheses[0]) for r in results]

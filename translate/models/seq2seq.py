@@ -118,7 +118,7 @@ class Seq2SeqGenerator:
             current.append(index)
         if current:
             batches.append(current)
-        return batches
+        return _spread(batches, getattr(self.engine, "parallel_batches", 1))
 
     def generate(
         self,
@@ -167,3 +167,21 @@ class Seq2SeqGenerator:
             if output:
                 joined[owner].append(output)
         return [" ".join(parts) for parts in joined]
+
+
+def _spread(batches: list[list[int]], workers: int) -> list[list[int]]:
+    """Fewer batches than the engine runs at once (one short request, a short post) leave workers idle: the
+    largest batches are halved until every worker has one, or every batch is one sentence.
+
+    On the 2-core machine, a two-sentence request as one batch used one core (29 CPU-seconds per
+    30 s); as two batches it uses both (benchmarks/serve_load.py, README "Speed").
+    """
+    batches = [list(b) for b in batches]
+    while len(batches) < workers:
+        largest = max(range(len(batches)), key=lambda i: len(batches[i]), default=None)
+        if largest is None or len(batches[largest]) < 2:
+            break
+        batch = batches.pop(largest)
+        half = (len(batch) + 1) // 2
+        batches[largest:largest] = [batch[:half], batch[half:]]
+    return batches
