@@ -30,7 +30,7 @@ from translate.render.formats import usable_format
 from translate.render.output import remove_stale_temp_files, write_atomic
 from translate.text.feeds import Entry, looks_like_listing, parse_listing, slug_of, url_folders
 from translate.text.fetching import FEED_TYPES, PAGE_TYPES, Fetched, fetch, format_of, is_url
-from translate.text.language import SWEDISH, Detection, detect_languages
+from translate.text.language import LANGUAGE_SAMPLE_CHARS, SWEDISH, Detection, detect_languages
 from translate.text.reading import read_bytes
 from translate.text.recurring import block_sentences, drop_recurring, recurring_blocks
 
@@ -494,10 +494,6 @@ def _survey(pipeline: Pipeline, item: BatchInput) -> _Survey | FileResult:
     except HandoutError as error:
         return FileResult(item.name, [], "failed", str(error), seconds=time.perf_counter() - started)
     return _Survey(digest, block_sentences(document), _language_of(document))
-
-
-# Characters of a post's text that language identification looks at: plenty to be sure, and quick.
-LANGUAGE_SAMPLE_CHARS = 2000
 
 
 def _language_of(document: Document) -> Detection | None:

@@ -167,7 +167,7 @@ class Metrics:
                 )  # fmt: skip
                 yield CounterMetricFamily("sv2en_rounds", "Rounds of batched work", value=service.rounds)
                 yield GaugeMetricFamily(
-                    "sv2en_queue_length", "Requests waiting for a round", value=len(service._pending)
+                    "sv2en_queue_length", "Requests waiting for a round", value=service.queue_length
                 )
                 yield GaugeMetricFamily(
                     "sv2en_ready", "1 once the models are loaded", value=float(service.state == "ready")

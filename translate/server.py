@@ -57,7 +57,7 @@ from translate.service import (
 )
 from translate.text.feeds import slug_of
 from translate.text.fetching import PAGE_TYPES, fetch, format_of
-from translate.text.language import detect_languages
+from translate.text.language import LANGUAGE_SAMPLE_CHARS, detect_languages
 from translate.text.snippets import parse_snippet
 from translate.version import __version__
 
@@ -231,7 +231,7 @@ MIN_DETECT_CHARS = 20
 def _detected(text: str) -> dict[str, Any]:
     if len(text.strip()) < MIN_DETECT_CHARS:
         return {"confidence": 100.0, "language": "sv"}
-    best = detect_languages(text[:2000], most=1)[0]
+    best = detect_languages(text[:LANGUAGE_SAMPLE_CHARS], most=1)[0]
     return {"confidence": best.confidence, "language": best.language}
 
 

@@ -269,6 +269,11 @@ class TranslationService:
         rounds = max(1, math.ceil(waiting / self.options.batch_tokens))
         return max(1, min(120, math.ceil(self._round_seconds * rounds)))
 
+    @property
+    def queue_length(self) -> int:
+        """Requests waiting for a round."""
+        return len(self._pending)
+
     def health(self) -> dict[str, Any]:
         """What /health reports: state, models, engine, queue and work done."""
         report: dict[str, Any] = {
@@ -277,7 +282,7 @@ class TranslationService:
             "summarizer": self.pipeline.summarization_spec.name
             if self.pipeline.summarization_spec
             else self.pipeline.summary_method or "none",
-            "queue": {"waiting": len(self._pending), "limit": self.options.queue_size},
+            "queue": {"waiting": self.queue_length, "limit": self.options.queue_size},
             "done": {
                 "rounds": self.rounds,
                 "requests": self.requests_done,

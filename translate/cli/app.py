@@ -39,8 +39,14 @@ from translate.options import MemoryOptions, PipelineOptions
 from translate.pipeline import Pipeline, load_document
 from translate.render import HandoutFormat, render, render_clean
 from translate.render.formats import usable_format
-from translate.render.output import default_output_path, output_format, resolve_output, write_atomic
-from translate.text.fetching import is_url
+from translate.render.output import (
+    default_output_path,
+    output_format,
+    remove_stale_temp_files,
+    resolve_output,
+    translated_copy_path,
+    write_atomic,
+)
 from translate.text.recurring import drop_batch_chrome
 
 app = typer.Typer(
@@ -90,6 +96,14 @@ def _to_stdout(content: str | bytes) -> None:
     except (OSError, ValueError) as error:
         reason = "no space left on the device" if getattr(error, "errno", None) == errno.ENOSPC else str(error)
         raise OutputError(f"Cannot write the handout to standard output: {reason}.") from error
+
+
+def _write(target: Path, content: str | bytes) -> Path:
+    """One handout written; first the temporary files an earlier run killed while writing it left beside it (a
+    batch clears its whole tree once, at its start, instead of listing a folder for every file)."""
+    if target.parent.is_dir():
+        remove_stale_temp_files(target.parent, target.name)
+    return write_atomic(target, content)
 
 
 def _shows_progress(quiet: bool) -> bool:
@@ -150,19 +164,15 @@ def run(
             from translate.render.translated import render_translated, translated_copy_extension
 
             content = render_translated(document)
-            if output is None:
-                extension = translated_copy_extension(document)
-                stem = default_output_path(input, "html").name.split(".handout.")[0] if input != "-" else None
-                target = None if stem is None else Path(input).with_name(f"{stem}.en{extension}")
-                if is_url(input):
-                    target = Path(f"{stem}.en{extension}")
-                target = resolve_output(input, str(target), handout) if target is not None else None
+            if output is None and input != "-":
+                copy = translated_copy_path(input, translated_copy_extension(document))
+                target = resolve_output(input, str(copy), handout)
         else:
             content = render(document, handout)
         if target is None:
             _to_stdout(content)
         else:
-            written = write_atomic(target, content)
+            written = _write(target, content)
             if not quiet:
                 stats = document.stats
                 typer.echo(
@@ -315,7 +325,7 @@ def render_handout(
             return
         if target.resolve() == edited.resolve():
             raise OutputError(f"Refusing to write the handout over the file it was rendered from, {edited}; give -o.")
-        written = write_atomic(target, content)
+        written = _write(target, content)
         if not quiet:
             revised = document.revised_count()
             typer.echo(f"Wrote {written} ({revised} sentence{'s' if revised != 1 else ''} revised by hand)", err=True)

@@ -33,11 +33,19 @@ STDIO = "-"
 
 def default_output_path(input_path: str | Path, fmt: str) -> Path:
     """post.txt -> post.handout.html, next to the post; https://blog.se/2024/min-post/ -> min-post.handout.html here."""
-    extension = handout_format(fmt).extension
+    return _beside(input_path, f".handout{handout_format(fmt).extension}")
+
+
+def translated_copy_path(input_path: str | Path, extension: str) -> Path:
+    """post.docx -> post.en.docx, next to the post; a post by URL -> min-post.en.html here."""
+    return _beside(input_path, f".en{extension}")
+
+
+def _beside(input_path: str | Path, suffix: str) -> Path:
     if is_url(str(input_path)):
-        return Path(f"{slug_of(str(input_path))}.handout{extension}")
+        return Path(f"{slug_of(str(input_path))}{suffix}")
     path = Path(input_path)
-    return path.with_name(f"{path.stem}.handout{extension}")
+    return path.with_name(f"{path.stem}{suffix}")
 
 
 # Extensions a user may give -o besides each format's own (HANDOUT_FORMATS).
@@ -151,7 +159,6 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
     check_output_path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temp_files(target.parent, target.name)
         # The writer's pid and host are in the name, so a later run can tell a file left
         # by a killed process from one another process is still writing.
         owner = f"{os.getpid()}@{socket.gethostname()[:64]}"

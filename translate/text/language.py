@@ -13,6 +13,8 @@ from typing import Any
 
 # Swedish, the only language this tool translates from.
 SWEDISH = "sv"
+# Characters of a long text that identification looks at (a post's, a request's): plenty to be sure, and quick.
+LANGUAGE_SAMPLE_CHARS = 2000
 
 
 @dataclass(frozen=True)
