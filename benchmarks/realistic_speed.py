@@ -7,8 +7,10 @@ speed.py decodes a random-weight model of opus-mt-sv-en's shape, which never cho
 every sentence runs to its cap (2 x input + 10 tokens): that measures the engine, but says
 little about what a user waits for. Here the post is 600 words of real consecutive Swedish
 sentences (tests/data/realdata/, FLORES-101), and each batch decodes exactly as many tokens as
-the longest recorded real output among its sentences (the real opus-mt-sv-en's output,
-tokenized with the shaped model's tokenizer). A real batch runs until its longest row ends,
+the longest recorded real output among its sentences (the real opus-mt-sv-en's output, its
+length in the real model's pieces estimated from its words: replayed_lengths.real_output_tokens;
+the shaped model's own tokenizer, trained on Swedish, would cut English three times finer
+and triple every decode). A real batch runs until its longest row ends,
 so this is what the real model would cost, to within its rows finishing early (CTranslate2
 drops finished rows; torch does not).
 
@@ -60,11 +62,13 @@ def real_post(words: int) -> tuple[str, list[tuple[str, str]]]:
 def recorded_lengths(tokenizer: Any, used: list[tuple[str, str]]) -> dict[tuple[int, ...], int]:
     """Input ids of each sentence the splitter makes -> tokens of its real output (a share of it, by characters,
     when the splitter cuts a recorded line in two)."""
+    from replayed_lengths import real_output_tokens
+
     from translate.text.segment import split_sentences
 
     lengths: dict[tuple[int, ...], int] = {}
     for source, output in used:
-        produced = len(tokenizer(output).input_ids)
+        produced = real_output_tokens(output)
         for piece in split_sentences(source):
             share = len(piece) / len(source)
             lengths[tuple(tokenizer(piece).input_ids)] = max(2, round(produced * share))

@@ -253,19 +253,57 @@ def test_concurrent_requests_share_rounds(service: TranslationService, monkeypat
     assert service.rounds - rounds <= 2  # eight requests, one (or at most two) model rounds
 
 
+def unstarted_service(model: Path, batch_window: float) -> TranslationService:
+    """A service whose worker never runs: the test calls _next_round itself, to see what a round would take."""
+    return TranslationService(
+        PipelineOptions(models=ModelOptions(translation=str(model), summarizer="none")),
+        ServiceOptions(batch_window=batch_window, memory=NO_MEMORY),
+    )
+
+
 def test_a_round_waits_for_clients_the_last_round_answered(tiny_marian: Path) -> None:
     # A request that queued through a long round must not start the next round alone: the clients
     # that round just answered get the window to send their next request (found by the load benchmark).
-    service = TranslationService(
-        PipelineOptions(models=ModelOptions(translation=str(tiny_marian), summarizer="none")),
-        ServiceOptions(batch_window=0.5, memory=NO_MEMORY),
-    )
+    service = unstarted_service(tiny_marian, batch_window=0.5)
     service.submit([parse_snippet("Ett.").document])
     service._pending[0].submitted -= 10  # it has waited through a ten-second round ...
     service._free_since = time.monotonic()  # ... which has just ended
     threading.Timer(0.1, lambda: service.submit([parse_snippet("Två.").document])).start()
     jobs = service._next_round()
     assert jobs is not None and len(jobs) == 2
+
+
+def test_a_lone_client_is_not_kept_waiting(tiny_marian: Path) -> None:
+    # One client sending one request after another: its next request comes only after this answer, so
+    # waiting for company costs it the window on every request (benchmarks/peers.py, one client).
+    service = unstarted_service(tiny_marian, batch_window=0.5)
+    service._last_round_requests = 1  # its previous request, alone
+    service._free_since = time.monotonic() - 0.01  # answered just now
+    service.submit([parse_snippet("Ett.").document])
+    started = time.monotonic()
+    jobs = service._next_round()
+    assert jobs is not None and len(jobs) == 1 and time.monotonic() - started < 0.25
+
+    # After a round of several requests, the same lone request waits: the others' next ones are coming.
+    service._last_round_requests = 3
+    service._free_since = time.monotonic() - 0.01
+    service.submit([parse_snippet("Tre.").document])
+    threading.Timer(0.1, lambda: service.submit([parse_snippet("Fyra.").document])).start()
+    jobs = service._next_round()
+    assert jobs is not None and len(jobs) == 2
+
+
+def test_the_window_ends_when_the_last_rounds_clients_are_back(tiny_marian: Path) -> None:
+    # Sixteen clients answered by a round send their next requests within milliseconds; once all of them
+    # wait, the rest of the window would only keep both cores idle.
+    service = unstarted_service(tiny_marian, batch_window=1.0)
+    service._last_round_requests = 3
+    service._free_since = time.monotonic()
+    for text in ("Ett.", "Två.", "Tre."):
+        service.submit([parse_snippet(text).document])
+    started = time.monotonic()
+    jobs = service._next_round()
+    assert jobs is not None and len(jobs) == 3 and time.monotonic() - started < 0.5
 
 
 def test_translation_memory_serves_repeats(client: TestClient, service: TranslationService) -> None:

@@ -42,7 +42,8 @@ class ServiceOptions:
     queue_size: int = 64  # requests waiting for a round; one more is refused (ServiceBusy)
     # Seconds to wait for company once a request is waiting and the worker is free: after the
     # request arrives at an idle worker, or after the round that kept it waiting ends (so that
-    # clients answered by that round can send their next request in time to join).
+    # clients answered by that round can send their next request in time to join). A lone client
+    # (its request came to a free worker whose last round was its own alone) is not kept waiting.
     batch_window: float = 0.05
     batch_tokens: int = 8192  # source tokens per round (a round's sentences are then batched by the generator)
     timeout: float = 120.0  # seconds a request may wait for its result, queueing included
@@ -123,6 +124,7 @@ class TranslationService:
         # For Retry-After and /health: how long recent rounds took, and what they held.
         self._round_seconds = 1.0
         self._free_since = 0.0  # time.monotonic() when the last round ended
+        self._last_round_requests = 0
         self.rounds = 0
         self.requests_done = 0
         self.sentences_done = 0
@@ -346,8 +348,18 @@ class TranslationService:
                 self._condition.wait()
             if self.state == "closed":
                 return None
-            deadline = max(self._pending[0].submitted, self._free_since) + options.batch_window
-            while self.state != "closed" and sum(j.tokens for j in self._pending) < options.batch_tokens:
+            first = self._pending[0]
+            # One client sending a request after another gets no company by waiting: its next request
+            # comes only after this answer. Waiting would cost each of its requests the window.
+            lone = len(self._pending) == 1 and first.submitted >= self._free_since and self._last_round_requests <= 1
+            deadline = max(first.submitted, self._free_since) + (0.0 if lone else options.batch_window)
+            # The window ends early once the budget is full, or once as many requests wait as the last
+            # round answered (its clients are all back: nobody else is likely to come).
+            while (
+                self.state != "closed"
+                and sum(j.tokens for j in self._pending) < options.batch_tokens
+                and len(self._pending) < max(2, self._last_round_requests)
+            ):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
@@ -391,6 +403,7 @@ class TranslationService:
         seconds = time.perf_counter() - started
         self._round_seconds = 0.7 * self._round_seconds + 0.3 * seconds
         self._free_since = time.monotonic()
+        self._last_round_requests = len(jobs)
         self.rounds += 1
         sentences = sum(len(d.all_sentences()) for job in jobs for d in job.documents)
         log.info("round %d: %d requests, %d sentences, %.2f s", self.rounds, len(jobs), sentences, seconds)

@@ -411,7 +411,8 @@ def serve(
         typer.Option(
             "--batch-window-ms",
             min=0,
-            help="How long a free worker waits for more requests to join a round (after a round, too).",
+            help="How long a free worker waits for more requests to join a round (after a round, too; not for a lone "
+            "client, and no longer once the last round's clients are all back).",
         ),
     ] = 50.0,
     batch_tokens: Annotated[

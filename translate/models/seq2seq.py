@@ -3,8 +3,8 @@
 A text longer than the model's input limit is cut at clause boundaries, the pieces are
 generated separately, and their outputs re-joined, so no input is ever lost. Pieces are
 sorted by length and packed into batches by a token budget and a beam-row limit; the engine
-underneath (torch or CTranslate2, see engines.py) runs the batches, CTranslate2 two at a time,
-and hands them back in order.
+underneath (torch or CTranslate2, see engines.py) runs the batches, CTranslate2 one per worker at a
+time, and hands each back as it is done; its outputs are put back in input order here.
 """
 
 from __future__ import annotations
