@@ -154,7 +154,8 @@ def test_a_translated_copy_opens_in_its_own_library_with_its_structure(
         assert len(texts) >= 1 and joined.count("ttiv") == 3  # "vitt", once per copy of the first paragraph
 
 
-def test_translate_file_takes_a_docx_and_gives_one_back(tmp_path: Path, fake_config: Path) -> None:
+def _translated_docx(tmp_path: Path, fake_config: Path, name: str):  # type: ignore[no-untyped-def]
+    """A DOCX post sent to /translate_file as ``name``, and the download of its translated copy."""
     from fastapi.testclient import TestClient
 
     from translate import ModelOptions, PipelineOptions
@@ -169,13 +170,26 @@ def test_translate_file_takes_a_docx_and_gives_one_back(tmp_path: Path, fake_con
     with TestClient(create_app(service, ServerOptions(files_dir=tmp_path / "files"))) as client:
         post = make_docx(tmp_path / "post.docx")
         answer = client.post(
-            "/translate_file", files={"file": ("post.docx", post.read_bytes())}, data={"source": "sv", "target": "en"}
+            "/translate_file", files={"file": (name, post.read_bytes())}, data={"source": "sv", "target": "en"}
         )
         assert answer.status_code == 200, answer.text
-        download = client.get(answer.json()["translatedFileUrl"].replace("http://testserver", ""))
-        assert download.status_code == 200 and download.headers["content-type"].startswith("application/vnd.openxml")
-        (tmp_path / "back.docx").write_bytes(download.content)
-        assert _copy_texts("docx", tmp_path / "back.docx")[1] == ("Heading 1", "nönS")
+        return client.get(answer.json()["translatedFileUrl"].replace("http://testserver", ""))
+
+
+def test_translate_file_takes_a_docx_and_gives_one_back(tmp_path: Path, fake_config: Path) -> None:
+    download = _translated_docx(tmp_path, fake_config, "post.docx")
+    assert download.status_code == 200 and download.headers["content-type"].startswith("application/vnd.openxml")
+    (tmp_path / "back.docx").write_bytes(download.content)
+    assert _copy_texts("docx", tmp_path / "back.docx")[1] == ("Heading 1", "nönS")
+
+
+def test_a_translated_file_with_a_non_ascii_name_downloads(tmp_path: Path, fake_config: Path) -> None:
+    # A header is Latin-1: "Łódź.docx" written into Content-Disposition as it is made the download a 500.
+    download = _translated_docx(tmp_path, fake_config, "Łódź.docx")
+    assert download.status_code == 200
+    header = download.headers["content-disposition"]
+    assert header.startswith('attachment; filename="__d_.docx"')
+    assert "filename*=UTF-8''%C5%81%C3%B3d%C5%BA.docx" in header
 
 
 def test_a_scanned_pdf_says_so(cli, tmp_path: Path, fake_config: Path) -> None:  # type: ignore[no-untyped-def]

@@ -121,10 +121,11 @@ def safe_name(name: str, default: str = "post.txt") -> str:
     return base or default
 
 
-def content_disposition(filename: str) -> str:
-    """inline, with an ASCII file name for every client and the real one (RFC 6266) for those that read it."""
+def content_disposition(filename: str, disposition: str = "inline") -> str:
+    """inline or attachment, with an ASCII file name for every client and the real one (RFC 6266) for those that
+    read it (a header is Latin-1: "Łódź.docx" as it is would fail the response)."""
     fallback = filename.encode("ascii", "replace").decode("ascii").replace("?", "_")
-    header = f'inline; filename="{fallback}"'
+    header = f'{disposition}; filename="{fallback}"'
     if fallback != filename:
         header += f"; filename*=UTF-8''{quote(filename, safe='')}"
     return header

@@ -23,6 +23,7 @@ from translate.http_api import (
     ErrorBody,
     check_pair,
     check_size,
+    content_disposition,
     form_schema,
     inline_schema,
     read_fields,
@@ -30,6 +31,8 @@ from translate.http_api import (
 )
 from translate.options import CleanOptions, ReadOptions
 from translate.pipeline import prepare_document, require_text
+from translate.render.formats import DOCX_MEDIA_TYPE
+from translate.render.output import write_atomic
 from translate.render.translated import TRANSLATED_COPY_FORMATS, render_translated
 from translate.service import TranslationService
 from translate.text.documents import DOCUMENT_EXTENSIONS
@@ -44,7 +47,7 @@ _MEDIA_TYPES = {
     "txt": "text/plain; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "docx": DOCX_MEDIA_TYPE,
     "odt": "application/vnd.oasis.opendocument.text",
     "epub": "application/epub+zip",
     "pdf": "application/pdf",
@@ -126,7 +129,8 @@ class TranslatedFiles:
     def keep(self, name: str, content: bytes) -> str:
         self._prune()
         stored = f"{uuid.uuid4().hex}.{name}"
-        (self.folder / stored).write_bytes(content)
+        # Atomic: another --workers process may serve the download while this one is still writing.
+        write_atomic(self.folder / stored, content)
         return stored
 
     def path(self, stored: str) -> Path | None:
@@ -297,7 +301,7 @@ def add_libretranslate_routes(app: FastAPI, service: TranslationService, options
         return Response(
             path.read_bytes(),
             media_type=_MEDIA_TYPES[fmt],
-            headers={"Content-Disposition": f'attachment; filename="{original}"'},
+            headers={"Content-Disposition": content_disposition(original, "attachment")},
         )
 
     @app.get(
