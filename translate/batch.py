@@ -30,7 +30,7 @@ from translate.render.formats import usable_format
 from translate.render.output import remove_stale_temp_files, write_atomic
 from translate.text.feeds import Entry, looks_like_listing, parse_listing, slug_of, url_folders
 from translate.text.fetching import FEED_TYPES, PAGE_TYPES, Fetched, fetch, format_of, is_url
-from translate.text.language import LANGUAGE_SAMPLE_CHARS, SWEDISH, Detection, detect_languages
+from translate.text.language import LANGUAGE_SAMPLE_CHARS, SWEDISH, Detection, likeliest_language
 from translate.text.reading import read_bytes
 from translate.text.recurring import block_sentences, drop_recurring, recurring_blocks
 
@@ -498,7 +498,7 @@ def _survey(pipeline: Pipeline, item: BatchInput) -> _Survey | FileResult:
 
 def _language_of(document: Document) -> Detection | None:
     text = " ".join(p.source for p in document.paragraphs if p.kind != "code")[:LANGUAGE_SAMPLE_CHARS]
-    return detect_languages(text, most=1)[0] if len(text.split()) >= 3 else None
+    return likeliest_language(text) if len(text.split()) >= 3 else None
 
 
 def _other_language(survey: _Survey) -> str | None:

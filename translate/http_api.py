@@ -1,5 +1,6 @@
 """What every HTTP route shares: reading a request body (JSON, form or multipart) into fields, validating
-them, the size and language-pair checks, and the error shapes and schema pieces of the OpenAPI document."""
+them, the size and language-pair checks, a rendered handout as a response, and the error shapes and schema
+pieces of the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -11,8 +12,13 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+
+from translate.document import Document
+from translate.render import handout_format
 
 
 class ErrorBody(BaseModel):
@@ -129,3 +135,12 @@ def content_disposition(filename: str, disposition: str = "inline") -> str:
     if fallback != filename:
         header += f"; filename*=UTF-8''{quote(filename, safe='')}"
     return header
+
+
+async def handout_response(document: Document, fmt: str) -> Response:
+    """The document rendered as a handout in fmt, named after its post (POST.handout.EXT), for display or saving."""
+    info = handout_format(fmt)
+    content = await run_in_threadpool(info.render, document)
+    stem = document.input.rsplit(".", 1)[0] if "." in document.input else document.input
+    filename = f"{safe_name(stem, 'post')}.handout{info.extension}"
+    return Response(content, media_type=info.media_type, headers={"Content-Disposition": content_disposition(filename)})

@@ -35,9 +35,9 @@ from translate.http_api import (
     ERRORS,
     check_pair,
     check_size,
-    content_disposition,
     describe_validation,
     form_schema,
+    handout_response,
     inline_schema,
     read_fields,
     safe_name,
@@ -45,7 +45,7 @@ from translate.http_api import (
 )
 from translate.options import CleanOptions, MemoryOptions, PipelineOptions, ReadOptions
 from translate.pipeline import prepare_document, require_text
-from translate.render import HANDOUT_FORMATS, HandoutFormat, handout_format
+from translate.render import HANDOUT_FORMATS, HandoutFormat
 from translate.service import (
     ClientGone,
     ServiceBusy,
@@ -57,7 +57,7 @@ from translate.service import (
 )
 from translate.text.feeds import slug_of
 from translate.text.fetching import PAGE_TYPES, fetch, format_of
-from translate.text.language import LANGUAGE_SAMPLE_CHARS, detect_languages
+from translate.text.language import likeliest_language
 from translate.text.snippets import parse_snippet
 from translate.version import __version__
 
@@ -87,7 +87,9 @@ class ServerOptions:
     # Posts by URL (/v1/handout's url): off; public (addresses on the internet only, so that a client cannot
     # make the server reach into its own network); any (a trusted intranet).
     fetch_urls: Literal["off", "public", "any"] = "off"
-    files_dir: Path | None = None  # where /translate_file keeps its translated files; None: a temporary folder
+    # Where /translate_file keeps its translated files; None: translated-files in the cache folder, which every
+    # --workers process shares.
+    files_dir: Path | None = None
     service: ServiceOptions = field(default_factory=ServiceOptions)
     pipeline: PipelineOptions = field(default_factory=PipelineOptions)
 
@@ -231,7 +233,7 @@ MIN_DETECT_CHARS = 20
 def _detected(text: str) -> dict[str, Any]:
     if len(text.strip()) < MIN_DETECT_CHARS:
         return {"confidence": 100.0, "language": "sv"}
-    best = detect_languages(text[:LANGUAGE_SAMPLE_CHARS], most=1)[0]
+    best = likeliest_language(text)
     return {"confidence": best.confidence, "language": best.language}
 
 
@@ -269,12 +271,11 @@ class RequestGuard:
         except _SlowBody:
             body = b""
             refusal = 408, f"The request body did not arrive within {BODY_SECONDS} s."
-        if refusal is not None:
-            pass
-        elif body is None:
-            refusal = 413, f"The request body is over the limit of {self.options.max_body_bytes:,} bytes."
-        elif self.options.api_keys and scope["method"] != "OPTIONS" and not _public(scope.get("path", "")):
-            refusal = await self._check_key(scope, body)
+        else:
+            if body is None:
+                refusal = 413, f"The request body is over the limit of {self.options.max_body_bytes:,} bytes."
+            elif self.options.api_keys and scope["method"] != "OPTIONS" and not _public(scope.get("path", "")):
+                refusal = await self._check_key(scope, body)
         try:
             if refusal is not None:
                 await JSONResponse({"error": refusal[1]}, status_code=refusal[0])(scope, receive, send_logged)
@@ -541,15 +542,7 @@ def create_app(service: TranslationService, options: ServerOptions | None = None
         """A bilingual handout of a post (text or an uploaded file): cleaned, translated, summarized, rendered."""
         document = await _post_document(request, options.char_limit, options.fetch_urls)
         await service.process([document], handout=True, disconnected=request.is_disconnected)
-        info = handout_format(format.value)
-        content = await run_in_threadpool(info.render, document)
-        stem = document.input.rsplit(".", 1)[0] if "." in document.input else document.input
-        filename = f"{safe_name(stem, 'post')}.handout{info.extension}"
-        return Response(
-            content,
-            media_type=info.media_type,
-            headers={"Content-Disposition": content_disposition(filename)},
-        )
+        return await handout_response(document, format.value)
 
     @app.post(
         "/v1/summarize", response_model=SummaryResponse, responses=ERRORS, openapi_extra=_POST_BODY, tags=["Handouts"]

@@ -37,5 +37,7 @@ def detect_languages(text: str, most: int = 3) -> list[Detection]:
     return found or [Detection(ranked[0][0], round(float(ranked[0][1]) * 100, 2))]
 
 
-def is_swedish(text: str) -> bool:
-    return detect_languages(text, most=1)[0].language == SWEDISH
+def likeliest_language(text: str) -> Detection:
+    """The likeliest language of a text of any length (a post, a request), judged on its first
+    LANGUAGE_SAMPLE_CHARS characters."""
+    return detect_languages(text[:LANGUAGE_SAMPLE_CHARS], most=1)[0]

@@ -12,8 +12,8 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from translate.http_api import ERRORS, content_disposition, safe_name
-from translate.render import HANDOUT_FORMATS, HandoutFormat, handout_format
+from translate.http_api import ERRORS, handout_response
+from translate.render import HANDOUT_FORMATS, HandoutFormat
 from translate.revision import document_from_json
 
 PAGE = Path(__file__).parent / "page"
@@ -65,11 +65,4 @@ def add_page_routes(app: FastAPI) -> None:
         what `translate render` does. A changed translation is marked as revised; a changed source is refused."""
         body = await request.body()
         document = await run_in_threadpool(document_from_json, body, "the handout sent")
-        info = handout_format(format.value)
-        content = await run_in_threadpool(info.render, document)
-        stem = document.input.rsplit(".", 1)[0] if "." in document.input else document.input
-        return Response(
-            content,
-            media_type=info.media_type,
-            headers={"Content-Disposition": content_disposition(f"{safe_name(stem, 'post')}.handout{info.extension}")},
-        )
+        return await handout_response(document, format.value)
